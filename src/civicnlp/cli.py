@@ -30,6 +30,20 @@ def _corpus_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus_split(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from civicnlp.corpus import read_corpus, require_valid, split_documents, write_jsonl
+
+    docs = require_valid(read_corpus(args.paths), where="split input")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, part in split_documents(docs, dev=args.dev, test=args.test, seed=args.seed).items():
+        write_jsonl(part, out / f"{name}.jsonl")
+        print(f"{name}: {len(part)} documents -> {out / (name + '.jsonl')}")
+    return 0
+
+
 def _pretrain(args: argparse.Namespace) -> int:
     from civicnlp.pretrain import PretrainConfig, prepare_data, pretrain
 
@@ -55,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats = corpus_commands.add_parser("stats", help="documents, characters, label and relation counts")
     stats.add_argument("paths", nargs="+")
     stats.set_defaults(run=_corpus_stats)
+    split = corpus_commands.add_parser("split", help="train/dev/test JSONL by article, stratified by @type")
+    split.add_argument("paths", nargs="+")
+    split.add_argument("--out", required=True, help="folder for train.jsonl, dev.jsonl, test.jsonl")
+    split.add_argument("--dev", type=float, default=0.1)
+    split.add_argument("--test", type=float, default=0.1)
+    split.add_argument("--seed", type=int, default=13)
+    split.set_defaults(run=_corpus_split)
 
     pre = commands.add_parser("pretrain", help="train the tokenizer and MLM-pretrain the encoder")
     pre.add_argument("--config", required=True, help="JSON file of PretrainConfig options")

@@ -77,8 +77,25 @@ def iter_located(path: str | Path) -> Iterator[Located]:
 
 
 def read_corpus(paths: Iterable[str | Path]) -> list[Document]:
-    """Read documents from files and folders, in a stable order."""
-    return [located.doc for path in paths for located in iter_located(path)]
+    """Read documents from files and folders, in a stable order.
+
+    A document met twice (a markup source and its JSONL split) is kept once; the same id
+    with different content is an error, so sources and splits cannot drift apart unseen.
+    """
+    seen: dict[str, Located] = {}
+    docs: list[Document] = []
+    for path in paths:
+        for located in iter_located(path):
+            first = seen.get(located.doc.id)
+            if first is None:
+                seen[located.doc.id] = located
+                docs.append(located.doc)
+            elif first.doc.to_dict() != located.doc.to_dict():
+                raise CivicError(
+                    "E070", where=located.where,
+                    detail=f"document '{located.doc.id}' differs from the one in {first.where}",
+                )
+    return docs
 
 
 def write_jsonl(docs: Iterable[Document], path: str | Path) -> None:
@@ -180,6 +197,28 @@ def require_valid(docs: Iterable[Document], *, where: str = "corpus") -> list[Do
     if problems:
         raise CorpusError(problems)
     return docs
+
+
+# -- splits -------------------------------------------------------------------------------------
+def split_documents(
+    docs: Iterable[Document], *, dev: float = 0.1, test: float = 0.1, seed: int = 13, key: str = "type"
+) -> dict[str, list[Document]]:
+    """Deterministic train/dev/test split by article, stratified by ``meta[key]`` (article type)."""
+    import random
+
+    groups: dict[str, list[Document]] = {}
+    for doc in docs:
+        groups.setdefault(str(doc.meta.get(key, "")), []).append(doc)
+    splits: dict[str, list[Document]] = {"train": [], "dev": [], "test": []}
+    for name in sorted(groups):
+        members = sorted(groups[name], key=lambda d: d.id)
+        random.Random(f"{seed}:{name}").shuffle(members)
+        n_test = round(len(members) * test)
+        n_dev = round(len(members) * dev)
+        splits["test"] += members[:n_test]
+        splits["dev"] += members[n_test : n_test + n_dev]
+        splits["train"] += members[n_test + n_dev :]
+    return {name: sorted(part, key=lambda d: d.id) for name, part in splits.items()}
 
 
 # -- statistics -------------------------------------------------------------------------------

@@ -74,6 +74,14 @@ class NormalizedText:
             return point, point
         return self.starts[start], self.ends[end - 1]
 
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the user's text onto the normalized text (for training on gold spans)."""
+        if len(self.text) == len(self.original):
+            return start, end
+        import bisect
+
+        return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+
 
 def normalize(text: str) -> NormalizedText:
     """NFC and tone normalization, keeping a map to the original offsets."""
