@@ -57,9 +57,95 @@ def _pretrain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm.auto import tqdm
+
+    from civicnlp import load
+    from civicnlp.batch import done_ids, extract_items, items_from_files, items_from_jsonl, write_results
+
+    if not args.files and not args.input_jsonl:
+        raise CivicError("E070", where="civicnlp extract", detail="give text FILEs or --input-jsonl")
+    items = items_from_jsonl(args.input_jsonl) if args.input_jsonl else items_from_files(args.files)
+    skip: set[str] = set()
+    if args.resume:
+        if not args.output or args.format != "jsonl":
+            raise CivicError("E070", where="civicnlp extract", detail="--resume needs -o OUT with --format jsonl")
+        skip = done_ids(args.output)
+        items = (item for item in items if item.id not in skip)
+    extractor = load(args.model)
+    results = extract_items(
+        extractor, tqdm(items, desc="extracting", unit="doc", disable=args.quiet), batch_size=args.batch_size
+    )
+    mode = "a" if args.resume else "w"
+    if args.output:
+        with Path(args.output).open(mode, encoding="utf-8", newline="") as handle:
+            counts = write_results(results, args.format, handle)
+    else:
+        counts = write_results(results, args.format, sys.stdout)
+    print(
+        f"civicnlp: {counts['documents']} document(s), {counts['errors']} error(s)"
+        + (f", {len(skip)} skipped (already done)" if skip else ""),
+        file=sys.stderr,
+    )
+    return 1 if counts["errors"] and not counts["documents"] else 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from civicnlp.corpus import read_corpus
+    from civicnlp.evaluate import evaluate, format_report
+
+    gold = read_corpus(args.gold)
+    if args.pred:
+        pred = read_corpus(args.pred)
+    else:
+        from civicnlp import load
+
+        pred = list(load(args.model).pipe(gold))
+    result = evaluate(gold, pred)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_report(result))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from civicnlp.train import TrainConfig, train
+
+    config = TrainConfig.from_file(args.config, output_dir=args.output_dir, encoder=args.encoder, init=args.init)
+    log = train(config)
+    print(f"best epoch {log.get('best_epoch')} saved to {config.output_dir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="civicnlp", description="Who said what in Vietnamese civic news.")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    extract = commands.add_parser("extract", help="extract entities, statements and speakers from articles")
+    extract.add_argument("files", nargs="*", help="plain-text articles (UTF-8), one per file")
+    extract.add_argument("--input-jsonl", help="JSONL records with id, text and optional meta.published")
+    extract.add_argument("--format", choices=["jsonl", "json", "csv", "html"], default="jsonl")
+    extract.add_argument("-o", "--output", help="output file (default: standard output)")
+    extract.add_argument("--model", default=None, help="model directory (default: the bundled model)")
+    extract.add_argument("--batch-size", type=int, default=16)
+    extract.add_argument("--resume", action="store_true", help="skip ids already in -o and append")
+    extract.add_argument("--quiet", action="store_true", help="no progress bar")
+    extract.set_defaults(run=_extract)
+
+    evaluate = commands.add_parser("evaluate", help="score predictions against gold annotations")
+    evaluate.add_argument("--gold", nargs="+", required=True)
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--pred", nargs="+")
+    source.add_argument("--model", help="model directory, or 'bundled'")
+    evaluate.add_argument("--json", action="store_true", help="print every figure as JSON")
+    evaluate.set_defaults(run=_evaluate)
+
+    train = commands.add_parser("train", help="fine-tune the tagger on annotated corpora")
+    train.add_argument("--config", required=True, help="JSON file of TrainConfig options")
+    train.add_argument("--output-dir", default=None)
+    train.add_argument("--encoder", default=None, help="encoder name or path (e.g. vinai/phobert-base)")
+    train.add_argument("--init", choices=["pretrained", "random"], default=None)
+    train.set_defaults(run=_train)
 
     corpus = commands.add_parser("corpus", help="validate and count annotated corpora")
     corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)

@@ -7,6 +7,7 @@ file, line, document id and offset, never only the first.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -92,7 +93,8 @@ def read_corpus(paths: Iterable[str | Path]) -> list[Document]:
                 docs.append(located.doc)
             elif first.doc.to_dict() != located.doc.to_dict():
                 raise CivicError(
-                    "E070", where=located.where,
+                    "E070",
+                    where=located.where,
                     detail=f"document '{located.doc.id}' differs from the one in {first.where}",
                 )
     return docs
@@ -119,9 +121,7 @@ def validate_document(doc: Document, *, where: str = "") -> list[CivicError]:
         if span.label not in LABELS:
             problems.append(CivicError("E010", where=spot, label=span.label))
         if not 0 <= span.start < span.end <= len(doc.text):
-            problems.append(
-                CivicError("E011", where=spot, start=span.start, end=span.end, length=len(doc.text))
-            )
+            problems.append(CivicError("E011", where=spot, start=span.start, end=span.end, length=len(doc.text)))
             continue
         surface = doc.text[span.start : span.end]
         if surface != surface.strip():
@@ -154,7 +154,7 @@ def validate_document(doc: Document, *, where: str = "") -> list[CivicError]:
 def _overlaps(doc: Document, where: str, *, statements: bool) -> list[CivicError]:
     layer = sorted((s for s in doc.spans if (s.label in STATEMENT_LABELS) == statements), key=lambda s: s.start)
     problems = []
-    for previous, span in zip(layer, layer[1:], strict=False):
+    for previous, span in itertools.pairwise(layer):
         if span.start < previous.end:
             problems.append(
                 CivicError(

@@ -42,8 +42,14 @@ class Score:
         p = self.tp / self.predicted if self.predicted else 0.0
         r = self.tp / self.gold if self.gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                "tp": self.tp, "predicted": self.predicted, "gold": self.gold}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": self.tp,
+            "predicted": self.predicted,
+            "gold": self.gold,
+        }
 
 
 def overlap_ratio(a: Span, b: Span) -> float:
@@ -108,8 +114,11 @@ def evaluate(gold_docs: Iterable[Document], pred_docs: Iterable[Document]) -> di
             score.add(len(g & p), len(p), len(g))
         matched = match_statements(gold.statements, pred.statements)
         for label, score in per_statement.items():
-            hits = sum(1 for pid, _ in matched.items() if pred.span(pid).label == label)
-            score.add(hits, sum(s.label == label for s in pred.statements), sum(s.label == label for s in gold.statements))
+            pred_labels = {s.id: s.label for s in pred.statements}
+            hits = sum(1 for pid in matched if pred_labels[pid] == label)
+            score.add(
+                hits, sum(s.label == label for s in pred.statements), sum(s.label == label for s in gold.statements)
+            )
         gold_key = {s.id: s.id for s in gold.statements}
         for label, score in (("PER", speaker), ("ORG", org)):
             g = _links(gold, label, gold_key)
@@ -154,7 +163,9 @@ def format_report(result: dict[str, Any]) -> str:
     rows += [("HOLDS", result["holds"]), ("IN_ORG", result["in_org"])]
     lines = [f"{'metric':<22}{'P':>8}{'R':>8}{'F1':>8}{'gold':>7}{'pred':>7}"]
     for name, s in rows:
-        lines.append(f"{name:<22}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{s['gold']:>7}{s['predicted']:>7}")
+        lines.append(
+            f"{name:<22}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{s['gold']:>7}{s['predicted']:>7}"
+        )
     dv = result["date_values"]
     lines.append(f"{'DATE value accuracy':<22}{dv['accuracy']:>8.3f}  on {dv['matched']} matched DATE spans")
     return "\n".join(lines)

@@ -38,7 +38,13 @@ def org_key(text: str) -> str:
 def canonical_names(doc: Document) -> dict[int, str]:
     """Span id → canonical name, for every span (PER and ORG mentions are resolved in-article)."""
     names: dict[int, str] = {}
-    persons = [s for s in doc.spans if s.label == "PER"]
+    # Persons grouped by last name word, so resolving stays near-linear on long articles.
+    persons: dict[str, list[tuple[Span, list[str]]]] = {}
+    for span in doc.spans:
+        if span.label == "PER":
+            words = normalize_name(span.text).split()
+            if words:
+                persons.setdefault(words[-1], []).append((span, words))
     for span in doc.spans:
         if span.label == "PER":
             names[span.id] = _person(span, persons)
@@ -49,18 +55,15 @@ def canonical_names(doc: Document) -> dict[int, str]:
     return names
 
 
-def _person(span: Span, persons: list[Span]) -> str:
-    own = normalize_name(span.text)
-    words = own.split()
+def _person(span: Span, persons: dict[str, list[tuple[Span, list[str]]]]) -> str:
+    words = normalize_name(span.text).split()
+    if not words:
+        return ""
     # A shorter mention ("Cường") stands for a longer one that ends with it; when several
     # people share the ending, the nearest one written before wins.
-    fuller = [
-        p
-        for p in persons
-        if len(normalize_name(p.text).split()) > len(words) and normalize_name(p.text).split()[-len(words) :] == words
-    ]
+    fuller = [p for p, w in persons.get(words[-1], []) if len(w) > len(words) and w[-len(words) :] == words]
     if not fuller:
-        return own
+        return " ".join(words)
     before = [p for p in fuller if p.start < span.start]
     chosen = max(before, key=lambda p: p.start) if before else min(fuller, key=lambda p: p.start)
     return normalize_name(chosen.text)

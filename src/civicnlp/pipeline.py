@@ -15,7 +15,7 @@ from typing import Any
 
 from civicnlp.dates import normalize_date
 from civicnlp.errors import CivicError
-from civicnlp.schema import Document
+from civicnlp.schema import STATEMENT_LABELS, Document
 from civicnlp.tagger import Tagger
 from civicnlp.text import NormalizedText, normalize
 
@@ -32,13 +32,14 @@ def bundled_model_path(name: str = DEFAULT_MODEL) -> Path:
     raise CivicError("E050", where=f"bundled model '{name}'")
 
 
-def build_document(doc_id: str, norm: NormalizedText, spans: Iterable[tuple[str, int, int]], *,
-                   meta: dict[str, Any] | None = None) -> Document:
+def build_document(
+    doc_id: str, norm: NormalizedText, spans: Iterable[tuple[str, int, int]], *, meta: dict[str, Any] | None = None
+) -> Document:
     """A document on the user's original text from spans predicted on the normalized text."""
     doc = Document(id=doc_id, text=norm.original, meta=dict(meta or {}))
     published = doc.published
     for label, start, end in spans:
-        start, end = norm.to_original(start, end)
+        start, end = _trim(norm.original, *norm.to_original(start, end), statement=label in STATEMENT_LABELS)
         if start >= end:
             continue
         value = normalize_date(doc.text[start:end], published=published) if label == "DATE" else None
@@ -46,6 +47,22 @@ def build_document(doc_id: str, norm: NormalizedText, spans: Iterable[tuple[str,
             continue  # not a valid calendar date (31/2): ANNOTATION.md requires a value
         doc.add_span(label, start, end, value=value)
     return doc
+
+
+_EDGE = " \t\n\r\u00a0"
+_STATEMENT_EDGE_START = _EDGE + ",;:-–—"
+_STATEMENT_EDGE_END = _EDGE + ",;:."
+
+
+def _trim(text: str, start: int, end: int, *, statement: bool) -> tuple[int, int]:
+    """Spans never start or end on whitespace; statements also drop edge commas and the final stop."""
+    lead = _STATEMENT_EDGE_START if statement else _EDGE
+    tail = _STATEMENT_EDGE_END if statement else _EDGE
+    while start < end and text[start] in lead:
+        start += 1
+    while end > start and text[end - 1] in tail:
+        end -= 1
+    return start, end
 
 
 @dataclass
@@ -67,7 +84,9 @@ class Extractor:
         meta = {"published": published} if published else {}
         return next(self.pipe([{"id": id, "text": text, "meta": meta}]))
 
-    def pipe(self, items: Iterable[str | dict[str, Any] | Document], *, batch_size: int | None = None) -> Iterator[Document]:
+    def pipe(
+        self, items: Iterable[str | dict[str, Any] | Document], *, batch_size: int | None = None
+    ) -> Iterator[Document]:
         """Extract from many texts lazily; each item is a string, a record ``{id, text, meta}`` or a Document."""
         size = batch_size or self.batch_size
         batch: list[tuple[str, str, dict[str, Any]]] = []

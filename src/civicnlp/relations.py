@@ -15,6 +15,7 @@ It reads an article the way a reader does (ANNOTATION.md §3):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,16 +26,81 @@ from civicnlp.text import sentences
 
 # Words and phrases as data.
 SPEECH_CUES = (
-    "đề nghị", "kiến nghị", "đề xuất", "yêu cầu", "chỉ đạo", "giao", "phản ánh", "cho biết", "báo cáo",
-    "nêu", "chia sẻ", "bày tỏ", "lưu ý", "nhấn mạnh", "phát biểu", "trình bày", "mong muốn", "xin",
-    "cho rằng", "thông tin", "khẳng định", "nói", "đề cập", "góp ý", "thừa nhận", "chỉ ra", "quán triệt",
-    "đánh giá", "kết luận", "mong", "lo ngại", "băn khoăn", "trăn trở", "thẳng thắn", "giải trình", "trả lời",
+    "đề nghị",
+    "kiến nghị",
+    "đề xuất",
+    "yêu cầu",
+    "chỉ đạo",
+    "giao",
+    "phản ánh",
+    "cho biết",
+    "báo cáo",
+    "nêu",
+    "chia sẻ",
+    "bày tỏ",
+    "lưu ý",
+    "nhấn mạnh",
+    "phát biểu",
+    "trình bày",
+    "mong muốn",
+    "xin",
+    "cho rằng",
+    "thông tin",
+    "khẳng định",
+    "nói",
+    "đề cập",
+    "góp ý",
+    "thừa nhận",
+    "chỉ ra",
+    "quán triệt",
+    "đánh giá",
+    "kết luận",
+    "mong",
+    "lo ngại",
+    "băn khoăn",
+    "trăn trở",
+    "thẳng thắn",
+    "giải trình",
+    "trả lời",
 )
 PERSON_ANAPHORA = ("ông", "bà", "đồng chí", "anh", "chị", "đại biểu này", "vị này")
-BODY_ANAPHORA = ("hội", "đơn vị", "sở", "ban", "ngành", "đoàn", "công ty", "hợp tác xã", "htx", "huyện", "xã",
-                 "tỉnh", "thành phố", "bộ", "cơ quan", "địa phương", "liên đoàn", "công đoàn", "trường", "bệnh viện")
-GENERIC_SPEAKERS = ("cử tri", "ý kiến", "đại biểu", "doanh nghiệp", "người dân", "bà con", "hộ dân", "nhiều hộ",
-                    "các địa phương", "một số địa phương", "nhiều địa phương", "hội viên", "người lao động")
+BODY_ANAPHORA = (
+    "hội",
+    "đơn vị",
+    "sở",
+    "ban",
+    "ngành",
+    "đoàn",
+    "công ty",
+    "hợp tác xã",
+    "htx",
+    "huyện",
+    "xã",
+    "tỉnh",
+    "thành phố",
+    "bộ",
+    "cơ quan",
+    "địa phương",
+    "liên đoàn",
+    "công đoàn",
+    "trường",
+    "bệnh viện",
+)
+GENERIC_SPEAKERS = (
+    "cử tri",
+    "ý kiến",
+    "đại biểu",
+    "doanh nghiệp",
+    "người dân",
+    "bà con",
+    "hộ dân",
+    "nhiều hộ",
+    "các địa phương",
+    "một số địa phương",
+    "nhiều địa phương",
+    "hội viên",
+    "người lao động",
+)
 _GROUP_GAP = re.compile(r"^(?:\s*,\s*|\s+|\s*kiêm\s+|\s*-\s*|\s*\(\s*|\s*\)\s*,?\s*)?$")
 _CUE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, SPEECH_CUES), key=len, reverse=True)) + r")(?!\w)")
 _FRAME_START = 40  # a sentence's subject starts within its first characters
@@ -56,11 +122,17 @@ class _Context:
     holds: dict[int, list[Span]] = field(default_factory=dict)  # person id -> positions
     in_org: dict[int, Span] = field(default_factory=dict)  # position id -> body
 
+    def __post_init__(self) -> None:
+        self.by_id = {s.id: s for s in self.spans}
+        self.starts = [s.start for s in self.spans]  # spans are in text order: bisect, not scan
+
     def between(self, start: int, end: int, labels: tuple[str, ...]) -> list[Span]:
-        return [
-            s for s in self.spans
-            if s.label in labels and start <= s.start and s.end <= end and not _is_credit(self.doc.text, s)
-        ]
+        found = []
+        for i in range(bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)):
+            s = self.spans[i]
+            if s.label in labels and s.end <= end and not _is_credit(self.doc.text, s):
+                found.append(s)
+        return found
 
 
 class Linker:
@@ -98,13 +170,19 @@ class Linker:
         doc, text = ctx.doc, ctx.doc.text
         statements = doc.statements
         current = Speaker()
+        cursor, previous_end = 0, 0
         for s_start, s_end in sentences(text):
-            inside = [st for st in statements if s_start <= st.start < s_end]
+            inside = []
+            while cursor < len(statements) and statements[cursor].start < s_end:
+                if statements[cursor].start >= s_start:
+                    inside.append(statements[cursor])
+                cursor += 1
             if not inside:
                 current = self._introduced(ctx, s_start, s_end) or current
                 continue
             for st in inside:
-                frame_start = max(s_start, max((o.end for o in statements if o.end <= st.start), default=s_start))
+                frame_start = max(s_start, previous_end if previous_end <= st.start else s_start)
+                previous_end = st.end
                 speaker, addressees = self._frame(ctx, frame_start, st.start, current)
                 quoted = self._after_quote(ctx, st)
                 if quoted is not None and (speaker is None or speaker is current):
@@ -128,7 +206,7 @@ class Linker:
             person = [s for s in before if s.label == "PER"][-1]
             return Speaker(person, self._body_of(ctx, person)), after
         if any(s.label == "POSITION" for s in before):
-            position = [s for s in before if s.label == "POSITION"][0]
+            position = next(s for s in before if s.label == "POSITION")
             body = ctx.in_org.get(position.id)
             return Speaker(self._holder_of(ctx, position, body), body), after
         if before:
@@ -208,8 +286,10 @@ class Linker:
         for holder_id, positions in ctx.holds.items():
             for held in positions:
                 held_body = ctx.in_org.get(held.id)
-                if normalize_name(held.text) == title and (key is None or (held_body and org_key(held_body.text) == key)):
-                    return ctx.doc.span(holder_id)
+                if normalize_name(held.text) == title and (
+                    key is None or (held_body and org_key(held_body.text) == key)
+                ):
+                    return ctx.by_id[holder_id]
         return None
 
     def _person_for(self, ctx: _Context, body: Span | None, near: int) -> Span | None:
@@ -218,7 +298,7 @@ class Linker:
             return None
         key = org_key(body.text)
         found = [
-            ctx.doc.span(holder_id)
+            ctx.by_id[holder_id]
             for holder_id, positions in ctx.holds.items()
             for held in positions
             if (b := ctx.in_org.get(held.id)) is not None and org_key(b.text) == key
@@ -276,7 +356,10 @@ def _has_word(text: str, words: tuple[str, ...]) -> bool:
 
 def _is_credit(text: str, span: Span) -> bool:
     """Bylines and photo credits ("Ảnh: BẢO NGHI") never speak."""
-    return span.label == "PER" and re.search(r"(?:Ảnh|ảnh|Tin|Bài)\s*:\s*$", text[max(0, span.start - 12) : span.start]) is not None
+    return (
+        span.label == "PER"
+        and re.search(r"(?:Ảnh|ảnh|Tin|Bài)\s*:\s*$", text[max(0, span.start - 12) : span.start]) is not None
+    )
 
 
 def _is_delegation(body: Span) -> bool:

@@ -96,10 +96,14 @@ class Document:
         return str(value) if value else None
 
     def span(self, span_id: int) -> Span:
-        for s in self.spans:
-            if s.id == span_id:
-                return s
-        raise KeyError(span_id)
+        """The span with this id (a cached dict lookup, rebuilt when the span list changed)."""
+        index = self.__dict__.get("_index")
+        span = index.get(span_id) if index is not None and len(index) == len(self.spans) else None
+        if span is None or span.id != span_id:
+            index = {s.id: s for s in self.spans}
+            self.__dict__["_index"] = index
+            span = index[span_id]
+        return span
 
     @property
     def reports(self) -> list[Any]:
@@ -110,18 +114,23 @@ class Document:
 
     # -- building ------------------------------------------------------------
     def add_span(self, label: str, start: int, end: int, *, value: str | None = None) -> Span:
-        span = Span(self._next_id(self.spans), label, start, end, self.text[start:end], value)
+        span = Span(self._next_id("spans"), label, start, end, self.text[start:end], value)
         self.spans.append(span)
         return span
 
     def add_relation(self, type: str, head: int, tail: int) -> Relation:
-        relation = Relation(self._next_id(self.relations), type, head, tail)
+        relation = Relation(self._next_id("relations"), type, head, tail)
         self.relations.append(relation)
         return relation
 
-    @staticmethod
-    def _next_id(items: list[Any]) -> int:
-        return max((item.id for item in items), default=0) + 1
+    def _next_id(self, name: str) -> int:
+        # Remember (count, highest id) so that building a large document stays linear.
+        items = getattr(self, name)
+        count, highest = self.__dict__.get(f"_{name}_ids", (-1, 0))
+        if count != len(items):
+            highest = max((item.id for item in items), default=0)
+        self.__dict__[f"_{name}_ids"] = (len(items) + 1, highest + 1)
+        return highest + 1
 
     # -- JSONL records -------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -143,7 +152,8 @@ class Document:
         doc_id = record.get("id")
         if doc_id is None:
             raise CivicError("E003", where=where, field="id")
-        meta = record.get("meta") or {}
+        meta = record.get("meta")
+        meta = {} if meta is None else meta
         if not isinstance(meta, dict):
             raise CivicError("E004", where=where, field="meta", expected="an object", kind=type(meta).__name__)
         doc = cls(id=str(doc_id), text=text, meta=dict(meta))

@@ -12,6 +12,7 @@ user's original text.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,8 @@ from civicnlp.errors import CivicError
 from civicnlp.schema import ENTITY_LABELS, STATEMENT_LABELS, Span
 from civicnlp.text import NormalizedText, Token
 
-ENTITY_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in "BI")
-STATEMENT_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in STATEMENT_LABELS for p in "BI")
+ENTITY_TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in ENTITY_LABELS for p in "BI"))
+STATEMENT_TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in STATEMENT_LABELS for p in "BI"))
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_TAGS, "statement": STATEMENT_TAGS}
 
 
@@ -48,7 +49,7 @@ def spans_to_tags(words: Sequence[Token], spans: Sequence[Span], tags: Sequence[
     for span in sorted(spans, key=lambda s: s.start):
         if f"B-{span.label}" not in index:
             continue
-        first = int(np.searchsorted(starts, span.start, side="right")) - 1
+        first = bisect.bisect_right(starts, span.start) - 1
         first = max(first, 0)
         if words and words[first].end <= span.start:
             first += 1
@@ -118,6 +119,51 @@ def viterbi(log_probs: np.ndarray, layer: str) -> list[int]:
     return path[::-1]
 
 
+MIN_STATEMENT_WORDS = 4
+
+
+def merge_statements(
+    text: str, spans: list[tuple[str, int, int]], words: Sequence[Token]
+) -> list[tuple[str, int, int]]:
+    """Apply "one span per sentence and type" (ANNOTATION.md §2) to predicted statement fragments.
+
+    Fragments of one label in one sentence become one span; where two labels' spans then
+    overlap, the label with more tagged characters wins; spans of fewer than
+    ``MIN_STATEMENT_WORDS`` words carry no content and are dropped.
+    """
+    from civicnlp.text import sentences
+
+    starts = [w.start for w in words]
+    ordered = sorted(spans, key=lambda sp: sp[1])
+    merged: list[tuple[str, int, int]] = []
+    cursor = 0
+    for s_start, s_end in sentences(text):
+        while cursor < len(ordered) and ordered[cursor][1] < s_start:
+            cursor += 1
+        inside = []
+        while cursor < len(ordered) and ordered[cursor][1] < s_end:
+            inside.append(ordered[cursor])
+            cursor += 1
+        by_label: dict[str, list[tuple[str, int, int]]] = {}
+        for sp in inside:
+            by_label.setdefault(sp[0], []).append(sp)
+        candidates = []
+        for label, parts in by_label.items():
+            weight = sum(e - s for _, s, e in parts)
+            candidates.append((weight, label, min(s for _, s, _ in parts), max(e for _, _, e in parts)))
+        kept: list[tuple[str, int, int]] = []
+        for _, label, start, end in sorted(candidates, reverse=True):
+            if all(end <= s or start >= e for _, s, e in kept):
+                kept.append((label, start, end))
+        merged += kept
+    long_enough = []
+    for label, start, end in sorted(merged, key=lambda sp: sp[1]):
+        count = bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
+        if count >= MIN_STATEMENT_WORDS:
+            long_enough.append((label, start, end))
+    return long_enough
+
+
 # -- windows ---------------------------------------------------------------------------------
 def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
     """Overlapping ``[start, end)`` piece windows covering ``length`` pieces; linear in length."""
@@ -150,8 +196,8 @@ class Tagger:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.word_level = is_word_level(tokenizer)
-        self.max_length = min(max_length, getattr(model.config, "max_position_embeddings", 514) - 2)
-        self.overlap = overlap
+        self.max_length = min(max_length, getattr(model.config, "max_position_embeddings", 514) - 4)
+        self.overlap = min(overlap, self.max_length // 3)
         self.pieces = PieceCache(tokenizer, word_level=self.word_level)
         self.n_entity = len(ENTITY_TAGS)
 
@@ -161,14 +207,18 @@ class Tagger:
 
         path = Path(path)
         if not (path / "config.json").exists():
-            raise CivicError("E050", where=str(path)) if not path.exists() else CivicError(
-                "E051", where=str(path), detail="no config.json"
+            raise (
+                CivicError("E050", where=str(path))
+                if not path.exists()
+                else CivicError("E051", where=str(path), detail="no config.json")
             )
         try:
             model = AutoModelForTokenClassification.from_pretrained(str(path))
             tokenizer = load_tokenizer(path)
-        except (OSError, ValueError) as exc:
-            raise CivicError("E051", where=str(path), detail=str(exc).splitlines()[0]) from exc
+        except Exception as exc:  # safetensors, tokenizers and transformers each raise their own types
+            raise CivicError(
+                "E051", where=str(path), detail=f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+            ) from exc
         expected, _ = label_maps()
         if {int(k): v for k, v in model.config.id2label.items()} != expected:
             raise CivicError("E051", where=str(path), detail="label map is not civicnlp's entity/statement tags")
@@ -212,7 +262,9 @@ class Tagger:
         encoded = [self.encode(norm) for norm in docs]
         jobs = [(d, s, e) for d, enc in enumerate(encoded) for s, e in self.window_inputs(enc)]
         jobs.sort(key=lambda job: job[2] - job[1])  # similar lengths batch with little padding
-        scores = [np.full((len(enc.words), len(ENTITY_TAGS) + len(STATEMENT_TAGS)), np.nan, np.float32) for enc in encoded]
+        scores = [
+            np.full((len(enc.words), len(ENTITY_TAGS) + len(STATEMENT_TAGS)), np.nan, np.float32) for enc in encoded
+        ]
         centrality = [np.full(len(enc.words), -1, dtype=np.int64) for enc in encoded]
         with torch.inference_mode():
             for b in range(0, len(jobs), batch_size):
@@ -226,18 +278,17 @@ class Tagger:
                     self._keep_central(encoded[d], log_probs[row], s, e, scores[d], centrality[d])
         results = []
         for enc, score in zip(encoded, scores, strict=True):
-            spans = []
-            for layer, part in (("entity", score[:, : self.n_entity]), ("statement", score[:, self.n_entity :])):
-                spans += tags_to_spans(enc.words, viterbi(part, layer), LAYERS[layer])
-            results.append(spans)
+            entities = tags_to_spans(enc.words, viterbi(score[:, : self.n_entity], "entity"), ENTITY_TAGS)
+            statements = tags_to_spans(enc.words, viterbi(score[:, self.n_entity :], "statement"), STATEMENT_TAGS)
+            results.append(entities + merge_statements(enc.norm.text, statements, enc.words))
         return results
 
     @staticmethod
     def _keep_central(enc: Encoded, log_probs: np.ndarray, s: int, e: int, out: np.ndarray, best: np.ndarray) -> None:
         # Each word takes its scores from the window where it sits furthest from an edge, so
         # every prediction sees the most context on both sides.
-        lo = int(np.searchsorted(enc.first_piece, s, side="left"))
-        hi = int(np.searchsorted(enc.first_piece, e, side="left"))
+        lo = bisect.bisect_left(enc.first_piece, s)
+        hi = bisect.bisect_left(enc.first_piece, e)
         for w in range(lo, hi):
             p = enc.first_piece[w]
             room = min(p - s if s > 0 else 10**6, e - 1 - p if e < len(enc.pieces) else 10**6)

@@ -32,6 +32,9 @@ class TrainConfig:
 
     encoder: str = field(default="models/civic-roberta-small", metadata={"help": "HF name or path of the encoder"})
     train: list[str] = field(default_factory=list, metadata={"help": "annotated files or folders to train on"})
+    repeat: list[int] = field(
+        default_factory=list, metadata={"help": "copies of each train entry per epoch (default 1)"}
+    )
     dev: list[str] = field(default_factory=list, metadata={"help": "annotated files or folders for early stopping"})
     output_dir: str = field(default="models/civic-tagger-small", metadata={"help": "where the tagger is saved"})
     init: str = field(default="pretrained", metadata={"help": "'pretrained' weights or 'random' (ablation)"})
@@ -54,6 +57,8 @@ class TrainConfig:
             raise CivicError("E070", where="train config", detail="init must be 'pretrained' or 'random'")
         if not self.train:
             raise CivicError("E070", where="train config", detail="no training data given ('train')")
+        if self.repeat and len(self.repeat) != len(self.train):
+            raise CivicError("E070", where="train config", detail="'repeat' needs one count per 'train' entry")
 
     @classmethod
     def from_file(cls, path: str | Path, **overrides: Any) -> TrainConfig:
@@ -81,8 +86,12 @@ def build_tagger(config: TrainConfig) -> Tagger:
 
     id2label, label2id = label_maps()
     model_config = AutoConfig.from_pretrained(
-        config.encoder, num_labels=len(id2label), id2label=id2label, label2id=label2id,
-        hidden_dropout_prob=config.dropout, attention_probs_dropout_prob=config.dropout,
+        config.encoder,
+        num_labels=len(id2label),
+        id2label=id2label,
+        label2id=label2id,
+        hidden_dropout_prob=config.dropout,
+        attention_probs_dropout_prob=config.dropout,
     )
     if config.init == "random":
         model = AutoModelForTokenClassification.from_config(model_config)
@@ -154,7 +163,12 @@ def train(config: TrainConfig) -> dict[str, Any]:
     set_seed(config.seed)
     if config.threads:
         torch.set_num_threads(config.threads)
-    train_docs = require_valid(read_corpus(config.train), where="train")
+    repeats = config.repeat or [1] * len(config.train)
+    train_docs = [
+        doc
+        for path, count in zip(config.train, repeats, strict=True)
+        for doc in require_valid(read_corpus([path]), where=path) * count
+    ]
     dev_docs = require_valid(read_corpus(config.dev), where="dev") if config.dev else []
     tagger = build_tagger(config)
     examples = make_examples(tagger, train_docs, stride=config.train_stride)
@@ -168,8 +182,13 @@ def train(config: TrainConfig) -> dict[str, Any]:
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
     )
-    log: dict[str, Any] = {"config": asdict(config), "train_documents": len(train_docs), "dev_documents": len(dev_docs),
-                           "train_windows": len(examples), "epochs": []}
+    log: dict[str, Any] = {
+        "config": asdict(config),
+        "train_documents": len(train_docs),
+        "dev_documents": len(dev_docs),
+        "train_windows": len(examples),
+        "epochs": [],
+    }
     best, stale, started = -1.0, 0, time.time()
     order = random.Random(config.seed)
     for epoch in range(1, config.epochs + 1):
