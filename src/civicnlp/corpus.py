@@ -7,7 +7,6 @@ file, line, document id and offset, never only the first.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections import Counter
@@ -154,7 +153,10 @@ def validate_document(doc: Document, *, where: str = "") -> list[CivicError]:
 def _overlaps(doc: Document, where: str, *, statements: bool) -> list[CivicError]:
     layer = sorted((s for s in doc.spans if (s.label in STATEMENT_LABELS) == statements), key=lambda s: s.start)
     problems = []
-    for previous, span in itertools.pairwise(layer):
+    if not layer:
+        return problems
+    previous = layer[0]  # the span reaching furthest so far, so non-adjacent overlaps are caught too
+    for span in layer[1:]:
         if span.start < previous.end:
             problems.append(
                 CivicError(
@@ -168,6 +170,8 @@ def _overlaps(doc: Document, where: str, *, statements: bool) -> list[CivicError
                     other_label=previous.label,
                 )
             )
+        if span.end > previous.end:
+            previous = span
     return problems
 
 

@@ -270,7 +270,8 @@ class Tagger:
             for b in range(0, len(jobs), batch_size):
                 batch = jobs[b : b + batch_size]
                 tensors = self.batch_tensors([encoded[d].pieces[s:e] for d, s, e in batch])
-                logits = self.model(**tensors).logits.float()
+                tensors = {k: v.to(self.model.device) for k, v in tensors.items()}
+                logits = self.model(**tensors).logits.float().cpu()
                 log_probs = torch.cat(
                     [logits[..., : self.n_entity].log_softmax(-1), logits[..., self.n_entity :].log_softmax(-1)], -1
                 ).numpy()

@@ -51,6 +51,7 @@ class TrainConfig:
     seed: int = 13
     max_minutes: float = field(default=0.0, metadata={"help": "stop after this long (0: no limit)"})
     threads: int = field(default=0, metadata={"help": "torch threads (0: torch's default)"})
+    device: str = field(default="cpu", metadata={"help": "cpu, cuda or auto"})
 
     def __post_init__(self) -> None:
         if self.init not in {"pretrained", "random"}:
@@ -124,7 +125,8 @@ def make_examples(tagger: Tagger, docs: list[Document], *, stride: int) -> list[
 def _loss(tagger: Tagger, batch: list[dict[str, list[int]]], weights: tuple[Any, Any]) -> Any:
     import torch
 
-    tensors = tagger.batch_tensors([ex["pieces"] for ex in batch])
+    device = tagger.model.device
+    tensors = {k: v.to(device) for k, v in tagger.batch_tensors([ex["pieces"] for ex in batch]).items()}
     width = tensors["input_ids"].shape[1]
     logits = tagger.model(**tensors).logits
     total = 0.0
@@ -134,6 +136,7 @@ def _loss(tagger: Tagger, batch: list[dict[str, list[int]]], weights: tuple[Any,
         labels = torch.full((len(batch), width), -100, dtype=torch.long)
         for i, ex in enumerate(batch):
             labels[i, 1 : len(ex[layer]) + 1] = torch.tensor(ex[layer])
+        labels = labels.to(device)
         part = logits[..., :count] if offset == 0 else logits[..., len(ENTITY_TAGS) :]
         total = total + torch.nn.functional.cross_entropy(
             part.reshape(-1, count), labels.view(-1), weight=weight, ignore_index=-100
@@ -171,9 +174,12 @@ def train(config: TrainConfig) -> dict[str, Any]:
     ]
     dev_docs = require_valid(read_corpus(config.dev), where="dev") if config.dev else []
     tagger = build_tagger(config)
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device
+    tagger.model.to(device)
     examples = make_examples(tagger, train_docs, stride=config.train_stride)
     weights = tuple(
-        torch.tensor([config.outside_weight] + [1.0] * (len(tags) - 1)) for tags in (ENTITY_TAGS, STATEMENT_TAGS)
+        torch.tensor([config.outside_weight] + [1.0] * (len(tags) - 1), device=device)
+        for tags in (ENTITY_TAGS, STATEMENT_TAGS)
     )
     optimizer = torch.optim.AdamW(tagger.model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     steps_per_epoch = (len(examples) + config.batch_size - 1) // config.batch_size
@@ -202,7 +208,7 @@ def train(config: TrainConfig) -> dict[str, Any]:
             optimizer.step()
             schedule.step()
             optimizer.zero_grad(set_to_none=True)
-            losses.append(float(loss))
+            losses.append(loss.item())
         tagger.model.eval()
         entry = {"epoch": epoch, "loss": float(np.mean(losses)), "seconds": round(time.time() - started, 1)}
         if dev_docs:
@@ -215,7 +221,9 @@ def train(config: TrainConfig) -> dict[str, Any]:
         print(json.dumps(entry), flush=True)
         if score > best:
             best, stale = score, 0
+            tagger.model.to("cpu")
             tagger.save_pretrained(config.output_dir)
+            tagger.model.to(device)
             log["best_epoch"] = epoch
         else:
             stale += 1
