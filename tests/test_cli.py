@@ -16,6 +16,15 @@ SEED_TXT = ROOT / "corpora" / "seed" / "seed.txt"
 SEED_JSONL = ROOT / "corpora" / "seed" / "seed.jsonl"
 
 
+def _bad_corpus(path: Path) -> Path:
+    """One article with an overlap (E013) and an unknown label (E010)."""
+    path.write_text(json.dumps({"id": "a", "text": "Ông Tám nói", "entities": [
+        {"id": 1, "label": "PER", "start_offset": 0, "end_offset": 7},
+        {"id": 2, "label": "ORG", "start_offset": 4, "end_offset": 11},
+        {"id": 3, "label": "PERSON", "start_offset": 0, "end_offset": 3}]}) + "\n", encoding="utf-8")
+    return path
+
+
 def _run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -31,23 +40,9 @@ def test_cli_corpus_validate_and_stats(capsys):
 
 
 def test_cli_corpus_validate_fails_with_every_problem(tmp_path, capsys):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text(
-        json.dumps(
-            {
-                "id": "a",
-                "text": "Ông Tám",
-                "entities": [
-                    {"id": 1, "label": "PER", "start_offset": 3, "end_offset": 7},
-                    {"id": 2, "label": "NAME", "start_offset": 0, "end_offset": 3},
-                ],
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    bad = _bad_corpus(tmp_path / "bad.jsonl")
     code, _, err = _run(capsys, "corpus", "validate", str(bad))
-    assert code == 1 and "E012" in err and "E010" in err and "bad.jsonl:1" in err
+    assert code == 1 and "E013" in err and "E010" in err and "bad.jsonl:1" in err
 
 
 def test_cli_extract_input_jsonl_keeps_ids_and_reports_bad_records(tmp_path, capsys):
@@ -169,24 +164,21 @@ def test_cli_train_tiny_model_end_to_end(tmp_path, capsys):
 
 
 def test_cli_train_rejects_invalid_corpus_listing_every_problem(tmp_path, capsys):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text(
-        json.dumps(
-            {
-                "id": "a",
-                "text": "Ông Tám nói",
-                "entities": [
-                    {"id": 1, "label": "PER", "start_offset": 0, "end_offset": 7},
-                    {"id": 2, "label": "ORG", "start_offset": 4, "end_offset": 11},
-                    {"id": 3, "label": "PERSON", "start_offset": 0, "end_offset": 3},
-                ],
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    bad = _bad_corpus(tmp_path / "bad.jsonl")
     config = tmp_path / "train.json"
     config.write_text(json.dumps({"encoder": TINY, "train": [str(bad)], "output_dir": str(tmp_path / "m")}))
     code, _, err = _run(capsys, "train", "--config", str(config))
     assert code == 2 and "E013" in err and "E010" in err and "bad.jsonl" in err
     assert "span 2-0" not in err and "(ORG) overlaps span 0-7 (PER)" in err
+
+
+def test_cli_extract_with_workers_keeps_order(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Ông Tám số {i} phát biểu tại xã."}) + "\n"
+                              for i in range(7)) + "{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, _ = _run(capsys, "extract", "--input-jsonl", str(source), "--model", TINY, "-o", str(out), "--quiet",
+                      "--workers", "2", "--batch-size", "3")
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert code == 0 and [r["id"] for r in lines] == [*(f"d{i}" for i in range(7)), "line-8"]
+    assert "error" in lines[-1] and all("entities" in r for r in lines[:-1])

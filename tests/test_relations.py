@@ -122,3 +122,17 @@ def test_relations_link_replaces_old_relations(seed_doc):
     twice = copy.deepcopy(pred)
     Linker().link(twice)
     assert [(r.type, r.head, r.tail) for r in twice.relations] == [(r.type, r.head, r.tail) for r in pred.relations]
+
+
+def test_relations_learned_scorer_trains_saves_and_links(tmp_path, seed_doc):
+    from civicnlp.speakers import LearnedLinker, train_scorer
+
+    linker = LearnedLinker(train_scorer([seed_doc]))
+    linker.save(tmp_path / "linker.json")
+    again = LearnedLinker.load(tmp_path / "linker.json")
+    pred = again.link(_linked(seed_doc))
+    ids = {s.id for s in pred.spans}
+    links = [r for r in pred.relations if r.type == "REPORTED_BY"]
+    assert links and all(r.head in ids and r.tail in ids for r in links)
+    # trained on this very article, it must recover most of its speakers
+    assert len(_links(pred) & _links(seed_doc)) / len(_links(seed_doc)) >= 0.6

@@ -90,6 +90,47 @@ def extract_items(extractor: Any, items: Iterable[Item], *, batch_size: int = 16
         yield from _run(extractor, batch)
 
 
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model: str | None, threads: int) -> None:
+    import torch
+
+    from civicnlp import load
+
+    torch.set_num_threads(threads)  # workers share the cores instead of oversubscribing them
+    _WORKER["extractor"] = load(model)
+
+
+def _work(batch: list[Item]) -> list[Document | Item]:
+    return list(_run(_WORKER["extractor"], batch))
+
+
+def extract_parallel(
+    model: str | None, items: Iterable[Item], *, workers: int, batch_size: int = 16
+) -> Iterator[Document | Item]:
+    """Like :func:`extract_items` over ``workers`` processes (model loaded once per worker), in input order."""
+    import multiprocessing
+    import os
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    context = multiprocessing.get_context("spawn")
+
+    def batches() -> Iterator[list[Item]]:
+        batch: list[Item] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    with context.Pool(workers, initializer=_init_worker, initargs=(model, threads)) as pool:
+        for results in pool.imap(_work, batches()):
+            yield from results
+
+
 def _run(extractor: Any, batch: list[Item]) -> Iterator[Document | Item]:
     good = [(k, item) for k, item in enumerate(batch) if item.error is None]
     records = [{"id": item.id, "text": item.text, "meta": item.meta} for _, item in good]

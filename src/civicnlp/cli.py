@@ -63,7 +63,14 @@ def _extract(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
     from civicnlp import load
-    from civicnlp.batch import done_ids, extract_items, items_from_files, items_from_jsonl, write_results
+    from civicnlp.batch import (
+        done_ids,
+        extract_items,
+        extract_parallel,
+        items_from_files,
+        items_from_jsonl,
+        write_results,
+    )
 
     if not args.files and not args.input_jsonl:
         raise CivicError("E070", where="civicnlp extract", detail="give text FILEs or --input-jsonl")
@@ -74,10 +81,11 @@ def _extract(args: argparse.Namespace) -> int:
             raise CivicError("E070", where="civicnlp extract", detail="--resume needs -o OUT with --format jsonl")
         skip = done_ids(args.output)
         items = (item for item in items if item.id not in skip)
-    extractor = load(args.model)
-    results = extract_items(
-        extractor, tqdm(items, desc="extracting", unit="doc", disable=args.quiet), batch_size=args.batch_size
-    )
+    progress = tqdm(items, desc="extracting", unit="doc", disable=args.quiet)
+    if args.workers > 1:
+        results = extract_parallel(args.model, progress, workers=args.workers, batch_size=args.batch_size)
+    else:
+        results = extract_items(load(args.model), progress, batch_size=args.batch_size)
     mode = "a" if args.resume else "w"
     if args.output:
         with Path(args.output).open(mode, encoding="utf-8", newline="") as handle:
@@ -128,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", help="output file (default: standard output)")
     extract.add_argument("--model", default=None, help="model directory (default: the bundled model)")
     extract.add_argument("--batch-size", type=int, default=16)
+    extract.add_argument("--workers", type=int, default=1, help="processes, each with its own model copy")
     extract.add_argument("--resume", action="store_true", help="skip ids already in -o and append")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     extract.set_defaults(run=_extract)

@@ -32,13 +32,35 @@ def bundled_model_path(name: str = DEFAULT_MODEL) -> Path:
     raise CivicError("E050", where=f"bundled model '{name}'")
 
 
+# ANNOTATION.md §1: a body's type word alone is a generic class or an anaphor, never an ORG.
+BARE_HEADS = frozenset({"ubnd", "hđnd", "hội", "sở", "bộ", "ban", "cục", "phòng", "trung tâm", "công ty",
+                        "văn phòng", "thanh tra", "cảnh sát", "đơn vị", "ngành", "chi cục", "hiệp hội"})
+
+
+# Two names, places or dates are never written side by side with only a space between them.
+JOINABLE = frozenset({"PER", "LOC", "DATE"})
+
+
+def apply_guidelines(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Decoding constraints from the guidelines: drop bare body-type words; join a name split in two."""
+    kept: list[tuple[str, int, int]] = []
+    for label, start, end in sorted(spans, key=lambda sp: sp[1]):
+        if label == "ORG" and text[start:end].lower() in BARE_HEADS:
+            continue
+        if kept and label in JOINABLE and kept[-1][0] == label and text[kept[-1][2] : start] == " ":
+            kept[-1] = (label, kept[-1][1], end)  # "Tuệ" + "Nguyễn", "tháng 5" + "năm 2025": one span tagged as two
+            continue
+        kept.append((label, start, end))
+    return kept
+
+
 def build_document(
     doc_id: str, norm: NormalizedText, spans: Iterable[tuple[str, int, int]], *, meta: dict[str, Any] | None = None
 ) -> Document:
     """A document on the user's original text from spans predicted on the normalized text."""
     doc = Document(id=doc_id, text=norm.original, meta=dict(meta or {}))
     published = doc.published
-    for label, start, end in spans:
+    for label, start, end in apply_guidelines(norm.text, list(spans)):
         start, end = _trim(norm.original, *norm.to_original(start, end), statement=label in STATEMENT_LABELS)
         if start >= end:
             continue

@@ -16,16 +16,17 @@ import math
 import random
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from civicnlp.config import JsonConfig
 from civicnlp.errors import CivicError
 from civicnlp.text import normalize_text
 
 
 @dataclass
-class PretrainConfig:
+class PretrainConfig(JsonConfig):
     """Options of :func:`pretrain`; load from JSON with :meth:`from_file`."""
 
     raw_paths: list[str] = field(default_factory=list, metadata={"help": "JSONL(.gz) files with a 'text' field"})
@@ -57,16 +58,6 @@ class PretrainConfig:
             raise CivicError("E070", where="pretrain config", detail="hidden_size must divide by num_heads")
         if not 0 < self.mask_probability < 1:
             raise CivicError("E070", where="pretrain config", detail="mask_probability must be in (0, 1)")
-
-    @classmethod
-    def from_file(cls, path: str | Path, **overrides: Any) -> PretrainConfig:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise CivicError("E070", where=str(path), detail=f"unknown option(s): {', '.join(sorted(unknown))}")
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**data)
 
 
 def iter_raw(paths: list[str], *, max_chars: int = 0) -> Iterator[tuple[str, str]]:

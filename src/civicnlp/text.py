@@ -53,9 +53,17 @@ def normalize_tones(text: str) -> str:
     return _TONED_PAIR.sub(_move_tone, text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _model_view(text: str) -> str:
+    # Lone surrogates (broken scrapes) cannot be encoded; U+FFFD keeps every offset.
+    return normalize_tones(_SURROGATE.sub("\ufffd", text))
+
+
 def normalize_text(text: str) -> str:
     """NFC and tone normalization without an offset map (for bulk text such as pretraining)."""
-    return normalize_tones(unicodedata.normalize("NFC", text))
+    return _model_view(unicodedata.normalize("NFC", text))
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def normalize(text: str) -> NormalizedText:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         # Tone moves keep lengths, so NFC text maps one to one.
         index = tuple(range(len(text)))
-        return NormalizedText(text, normalize_tones(text), index, tuple(i + 1 for i in index))
+        return NormalizedText(text, _model_view(text), index, tuple(i + 1 for i in index))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -103,7 +111,7 @@ def normalize(text: str) -> NormalizedText:
         starts.extend([i] * len(composed))
         ends.extend([j] * len(composed))
         i = j
-    normalized = normalize_tones("".join(pieces))
+    normalized = _model_view("".join(pieces))
     return NormalizedText(text, normalized, tuple(starts), tuple(ends))
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from civicnlp.config import JsonConfig
 from civicnlp.corpus import read_corpus, require_valid
 from civicnlp.errors import CivicError
 from civicnlp.evaluate import evaluate
@@ -27,7 +28,7 @@ from civicnlp.text import normalize
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(JsonConfig):
     """Options of :func:`train`; load from JSON with :meth:`from_file`, override from the CLI."""
 
     encoder: str = field(default="models/civic-roberta-small", metadata={"help": "HF name or path of the encoder"})
@@ -60,15 +61,6 @@ class TrainConfig:
             raise CivicError("E070", where="train config", detail="no training data given ('train')")
         if self.repeat and len(self.repeat) != len(self.train):
             raise CivicError("E070", where="train config", detail="'repeat' needs one count per 'train' entry")
-
-    @classmethod
-    def from_file(cls, path: str | Path, **overrides: Any) -> TrainConfig:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        unknown = set(data) - {f.name for f in fields(cls)}
-        if unknown:
-            raise CivicError("E070", where=str(path), detail=f"unknown option(s): {', '.join(sorted(unknown))}")
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**data)
 
 
 def set_seed(seed: int) -> None:
