@@ -41,3 +41,14 @@ def test_schema_from_dict_rejects_bad_shapes(record, code):
         Document.from_dict(record, where="in.jsonl:7")
     assert info.value.code == code
     assert "in.jsonl:7" in str(info.value)
+
+
+def test_schema_errors_survive_pickling():
+    import pickle
+
+    from civicnlp.errors import CorpusError
+
+    error = CivicError("E001", where="in.jsonl:3", detail="bad")
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.code, str(again), again.fields) == (error.code, str(error), error.fields)
+    assert str(pickle.loads(pickle.dumps(CorpusError([error])))) == str(CorpusError([error]))

@@ -46,7 +46,7 @@ def test_tagger_viterbi_never_starts_or_jumps_into_inside_tags():
     for _ in range(50):
         scores = np.log(rng.dirichlet(np.ones(len(ENTITY_TAGS)), size=30)).astype(np.float32)
         path = [ENTITY_TAGS[i] for i in viterbi(scores, "entity")]
-        for previous, tag in zip(["O", *path], path, strict=True):
+        for previous, tag in itertools.pairwise(["O", *path]):
             if tag.startswith("I-"):
                 assert previous[2:] == tag[2:]
 

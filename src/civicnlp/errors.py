@@ -40,6 +40,16 @@ class CivicError(Exception):
         self.fields = fields
         super().__init__(f"[{code}] " + MESSAGES[code].format(**fields))
 
+    def __reduce__(self) -> tuple:
+        # Errors cross process boundaries in parallel extraction; rebuild from code and fields.
+        return (_rebuild, (type(self), self.code, self.fields))
+
+
+def _rebuild(cls: type, code: str, fields: dict) -> CivicError:
+    error = cls.__new__(cls)
+    CivicError.__init__(error, code, **fields)
+    return error
+
 
 class CorpusError(CivicError):
     """A corpus failed validation; ``problems`` lists every problem found, not only the first."""
@@ -50,3 +60,6 @@ class CorpusError(CivicError):
         Exception.__init__(self, f"{len(problems)} problem(s) found:\n{lines}")
         self.code = "E070"
         self.fields = {}
+
+    def __reduce__(self) -> tuple:
+        return (CorpusError, (self.problems,))
