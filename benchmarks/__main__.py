@@ -75,12 +75,18 @@ def _underthesea_pass(texts: list[dict[str, Any]]) -> dict[str, Any]:
                     current = None
             if current:
                 entities.append(current)
-        docs.append({
-            "id": record["id"], "text": text,
-            "entities": [{"id": i + 1, "label": lab, "start_offset": s, "end_offset": e}
-                         for i, (lab, s, e) in enumerate(entities) if lab in UNDERTHESEA_LABELS],
-            "relations": [],
-        })
+        docs.append(
+            {
+                "id": record["id"],
+                "text": text,
+                "entities": [
+                    {"id": i + 1, "label": lab, "start_offset": s, "end_offset": e}
+                    for i, (lab, s, e) in enumerate(entities)
+                    if lab in UNDERTHESEA_LABELS
+                ],
+                "relations": [],
+            }
+        )
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "peak_rss_mb": _peak_rss_mb(), "docs": docs}
 
@@ -107,11 +113,17 @@ def _scores(gold_docs: list[Any], docs: list[dict[str, Any]], *, labels: tuple[s
             doc.spans = [s for s in doc.spans if s.label in labels]
             doc.relations = []
     result = evaluate(gold_docs, pred)
-    keep = {"entities_micro_f1": result["entities"]["micro"]["f1"],
-            "per_label_f1": {k: v["f1"] for k, v in result["entities"].items() if k != "micro"}}
+    keep = {
+        "entities_micro_f1": result["entities"]["micro"]["f1"],
+        "per_label_f1": {k: v["f1"] for k, v in result["entities"].items() if k != "micro"},
+    }
     if labels is None:
-        keep.update(statements_f1=result["statements"]["micro"]["f1"], speaker_links_f1=result["speaker_links"]["f1"],
-                    org_links_f1=result["org_links"]["f1"], date_value_accuracy=result["date_values"]["accuracy"])
+        keep.update(
+            statements_f1=result["statements"]["micro"]["f1"],
+            speaker_links_f1=result["speaker_links"]["f1"],
+            org_links_f1=result["org_links"]["f1"],
+            date_value_accuracy=result["date_values"]["accuracy"],
+        )
     return keep
 
 
@@ -140,10 +152,16 @@ def run(model: str | None, gold_paths: list[Path], *, scaling: bool) -> dict[str
     from civicnlp.corpus import read_corpus
 
     results: dict[str, Any] = {
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                    "cpus": multiprocessing.cpu_count(), "python": platform.python_version()},
-        "model": str(model or "bundled"), "model_size_mb": _model_size_mb(model),
-        "cold_start_seconds": round(_cold_start(model), 2), "sets": {},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": multiprocessing.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "model": str(model or "bundled"),
+        "model_size_mb": _model_size_mb(model),
+        "cold_start_seconds": round(_cold_start(model), 2),
+        "sets": {},
     }
     all_texts: list[dict[str, Any]] = []
     for path in gold_paths:
@@ -154,15 +172,21 @@ def run(model: str | None, gold_paths: list[Path], *, scaling: bool) -> dict[str
         under = _in_child(_underthesea_pass, texts)
         chars = sum(len(t["text"]) for t in texts)
         results["sets"][path.name] = {
-            "articles": len(texts), "characters": chars,
-            "civicnlp": {"chars_per_second": round(chars / civic["seconds"]),
-                         "articles_per_second": round(len(texts) / civic["seconds"], 2),
-                         "peak_rss_mb": round(civic["peak_rss_mb"]), **_scores(read_corpus([path]), civic["docs"]),
-                         "per_org_loc": _scores(read_corpus([path]), civic["docs"], labels=UNDERTHESEA_LABELS)},
-            "underthesea_ner": {"chars_per_second": round(chars / under["seconds"]),
-                                "articles_per_second": round(len(texts) / under["seconds"], 2),
-                                "peak_rss_mb": round(under["peak_rss_mb"]),
-                                "per_org_loc": _scores(read_corpus([path]), under["docs"], labels=UNDERTHESEA_LABELS)},
+            "articles": len(texts),
+            "characters": chars,
+            "civicnlp": {
+                "chars_per_second": round(chars / civic["seconds"]),
+                "articles_per_second": round(len(texts) / civic["seconds"], 2),
+                "peak_rss_mb": round(civic["peak_rss_mb"]),
+                **_scores(read_corpus([path]), civic["docs"]),
+                "per_org_loc": _scores(read_corpus([path]), civic["docs"], labels=UNDERTHESEA_LABELS),
+            },
+            "underthesea_ner": {
+                "chars_per_second": round(chars / under["seconds"]),
+                "articles_per_second": round(len(texts) / under["seconds"], 2),
+                "peak_rss_mb": round(under["peak_rss_mb"]),
+                "per_org_loc": _scores(read_corpus([path]), under["docs"], labels=UNDERTHESEA_LABELS),
+            },
             "speed_ratio": round(under["seconds"] / civic["seconds"], 1),
         }
     if scaling:
@@ -172,18 +196,26 @@ def run(model: str | None, gold_paths: list[Path], *, scaling: bool) -> dict[str
 
 
 def _print(results: dict[str, Any]) -> None:
-    print(f"model {results['model']} ({results['model_size_mb']} MB), cold start {results['cold_start_seconds']} s, "
-          f"{results['machine']['cpus']} CPUs, {results['machine']['processor']}")
+    print(
+        f"model {results['model']} ({results['model_size_mb']} MB), cold start {results['cold_start_seconds']} s, "
+        f"{results['machine']['cpus']} CPUs, {results['machine']['processor']}"
+    )
     for name, s in results["sets"].items():
         c, u = s["civicnlp"], s["underthesea_ner"]
         print(f"\n{name}: {s['articles']} articles, {s['characters']} characters")
-        print(f"  civicnlp extract   {c['chars_per_second']:>9,} chars/s {c['articles_per_second']:>7} art/s "
-              f"peak {c['peak_rss_mb']} MB  entity F1 {c['entities_micro_f1']:.3f}  statement F1 "
-              f"{c['statements_f1']:.3f}  speaker F1 {c['speaker_links_f1']:.3f}  org-link F1 {c['org_links_f1']:.3f}")
-        print(f"  underthesea ner    {u['chars_per_second']:>9,} chars/s {u['articles_per_second']:>7} art/s "
-              f"peak {u['peak_rss_mb']} MB")
-        print(f"  PER/ORG/LOC F1: civicnlp {c['per_org_loc']['entities_micro_f1']:.3f}, "
-              f"underthesea {u['per_org_loc']['entities_micro_f1']:.3f};  civicnlp is {s['speed_ratio']}x faster")
+        print(
+            f"  civicnlp extract   {c['chars_per_second']:>9,} chars/s {c['articles_per_second']:>7} art/s "
+            f"peak {c['peak_rss_mb']} MB  entity F1 {c['entities_micro_f1']:.3f}  statement F1 "
+            f"{c['statements_f1']:.3f}  speaker F1 {c['speaker_links_f1']:.3f}  org-link F1 {c['org_links_f1']:.3f}"
+        )
+        print(
+            f"  underthesea ner    {u['chars_per_second']:>9,} chars/s {u['articles_per_second']:>7} art/s "
+            f"peak {u['peak_rss_mb']} MB"
+        )
+        print(
+            f"  PER/ORG/LOC F1: civicnlp {c['per_org_loc']['entities_micro_f1']:.3f}, "
+            f"underthesea {u['per_org_loc']['entities_micro_f1']:.3f};  civicnlp is {s['speed_ratio']}x faster"
+        )
     for row in results.get("scaling", []):
         print(f"  scaling {row['characters']:>9,} chars: {row['seconds']:>8} s  {row['chars_per_second']:>9,} chars/s")
 
@@ -208,8 +240,9 @@ def _plot(results: dict[str, Any], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", default=None, help="model directory (default: bundled)")
     parser.add_argument("--gold", nargs="*", type=Path, default=None, help="extra annotated JSONL files to score")
     parser.add_argument("--scaling", action="store_true", help="also time 1 KB → 1 MB articles")

@@ -24,15 +24,25 @@ def main() -> None:
     results = {}
     for init in ("pretrained", "random"):
         config = TrainConfig(
-            encoder="models/civic-roberta-small", init=init, device=args.device,
-            train=["corpora/civic-vi/train.jsonl", str(real / "real-train.jsonl")], repeat=[1, 2],
-            dev=[str(real / "real-dev.jsonl")], output_dir=f"{args.out}/{init}",
-            epochs=args.epochs, patience=args.epochs, seed=13,
+            encoder="models/civic-roberta-small",
+            init=init,
+            device=args.device,
+            train=["corpora/civic-vi/train.jsonl", str(real / "real-train.jsonl")],
+            repeat=[1, 2],
+            dev=[str(real / "real-dev.jsonl")],
+            output_dir=f"{args.out}/{init}",
+            epochs=args.epochs,
+            patience=args.epochs,
+            seed=13,
         )
         log = train(config)
         best = max(log["epochs"], key=lambda e: e["entity_f1"] + e["statement_f1"])
-        results[init] = {"best_epoch": best["epoch"], "entity_f1": best["entity_f1"],
-                         "statement_f1": best["statement_f1"], "train_seconds": log["train_seconds"]}
+        results[init] = {
+            "best_epoch": best["epoch"],
+            "entity_f1": best["entity_f1"],
+            "statement_f1": best["statement_f1"],
+            "train_seconds": log["train_seconds"],
+        }
         print(init, json.dumps(results[init]), flush=True)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     Path(args.out, "ablation.json").write_text(json.dumps(results, indent=2))

@@ -34,8 +34,10 @@ def main() -> None:
         for name, linker in (("rules", Linker()), ("learned", learned)):
             scores = evaluate(gold, [linker.link(_without_links(doc)) for doc in gold])
             results[f"{path.stem} {name}"] = {k: scores[k]["f1"] for k in ("speaker_links", "org_links")}
-            print(f"{path.stem:>12} {name:>8}  speaker F1 {scores['speaker_links']['f1']:.3f}  "
-                  f"org F1 {scores['org_links']['f1']:.3f}")
+            print(
+                f"{path.stem:>12} {name:>8}  speaker F1 {scores['speaker_links']['f1']:.3f}  "
+                f"org F1 {scores['org_links']['f1']:.3f}"
+            )
     print(json.dumps(results))
 
 

@@ -36,17 +36,27 @@ def measure(model: Path, sets: dict[str, Path]) -> dict[str, Any]:
             copy_ = copy.deepcopy(doc)
             copy_.relations = []
             on_gold.append(Linker().link(copy_))
-        results[name] = {"articles": len(gold), "pipeline": evaluate(gold, predicted),
-                         "relations_on_gold_spans": evaluate(gold, on_gold)}
+        results[name] = {
+            "articles": len(gold),
+            "pipeline": evaluate(gold, predicted),
+            "relations_on_gold_spans": evaluate(gold, on_gold),
+        }
     return results
 
 
 def _row(name: str, r: dict[str, Any]) -> str:
     p, g = r["pipeline"], r["relations_on_gold_spans"]
     e = p["entities"]
-    cells = [e["micro"]["f1"], *(e[label]["f1"] for label in ("PER", "POSITION", "ORG", "DATE", "LOC")),
-             p["statements"]["micro"]["f1"], p["date_values"]["accuracy"], p["speaker_links"]["f1"],
-             p["org_links"]["f1"], g["speaker_links"]["f1"], g["org_links"]["f1"]]
+    cells = [
+        e["micro"]["f1"],
+        *(e[label]["f1"] for label in ("PER", "POSITION", "ORG", "DATE", "LOC")),
+        p["statements"]["micro"]["f1"],
+        p["date_values"]["accuracy"],
+        p["speaker_links"]["f1"],
+        p["org_links"]["f1"],
+        g["speaker_links"]["f1"],
+        g["org_links"]["f1"],
+    ]
     return f"| {name} | {r['articles']} | " + " | ".join(f"{c:.3f}" for c in cells) + " |"
 
 
@@ -61,9 +71,11 @@ def card(model: Path, results: dict[str, Any]) -> str:
     config = log["config"]
     best = next(e for e in log["epochs"] if e["epoch"] == log["best_epoch"])
     statement_rows = "\n".join(
-        f"| {name} | " + " | ".join(f"{r['pipeline']['statements'][k]['f1']:.3f}"
-                                    for k in ("DIFFICULTY", "PROPOSAL", "DIRECTIVE")) + " |"
-        for name, r in results.items())
+        f"| {name} | "
+        + " | ".join(f"{r['pipeline']['statements'][k]['f1']:.3f}" for k in ("DIFFICULTY", "PROPOSAL", "DIRECTIVE"))
+        + " |"
+        for name, r in results.items()
+    )
     rows = "\n".join(_row(name, r) for name, r in results.items())
     return f"""---
 language: vi
@@ -84,17 +96,17 @@ statement BIO tags (DIFFICULTY, PROPOSAL, DIRECTIVE) — followed by civicnlp's 
 
 ## Training
 
-- **Data**: `corpora/civic-vi/train.jsonl` ({log['train_documents']} training documents in all, counting
+- **Data**: `corpora/civic-vi/train.jsonl` ({log["train_documents"]} training documents in all, counting
   repeats: 168 original articles written and annotated for this project, plus the 32 hand-annotated real
-  articles of the project's private `real-train` set, each repeated {config['repeat'][1] if config['repeat'] else 1}×).
+  articles of the project's private `real-train` set, each repeated {config["repeat"][1] if config["repeat"] else 1}×).
   The real articles belong to their publishers and are not distributed; the weights are.
 - **Model selection**: early stopping on `real-dev` (8 real articles) + `corpora/civic-vi/dev.jsonl` (20 articles),
-  mean of entity and statement micro-F1; best epoch {log['best_epoch']} of {len(log['epochs'])}
-  (dev entity F1 {best.get('entity_f1')}, statement F1 {best.get('statement_f1')}).
+  mean of entity and statement micro-F1; best epoch {log["best_epoch"]} of {len(log["epochs"])}
+  (dev entity F1 {best.get("entity_f1")}, statement F1 {best.get("statement_f1")}).
   Because real-dev chose the epoch, its figures below are slightly optimistic.
-- **Command**: `civicnlp train --config configs/train.json` (seed {config['seed']}, lr {config['learning_rate']},
-  batch {config['batch_size']}, windows of {config['max_length']} pieces, O-tag loss weight {config['outside_weight']}).
-- **Time and hardware**: {log['train_seconds']:.0f} s on {platform.processor() or platform.machine()} CPU,
+- **Command**: `civicnlp train --config configs/train.json` (seed {config["seed"]}, lr {config["learning_rate"]},
+  batch {config["batch_size"]}, windows of {config["max_length"]} pieces, O-tag loss weight {config["outside_weight"]}).
+- **Time and hardware**: {log["train_seconds"]:.0f} s on {platform.processor() or platform.machine()} CPU,
   2 cores, torch CPU build.
 
 ## Scores

@@ -18,10 +18,21 @@ SEED_JSONL = ROOT / "corpora" / "seed" / "seed.jsonl"
 
 def _bad_corpus(path: Path) -> Path:
     """One article with an overlap (E013) and an unknown label (E010)."""
-    path.write_text(json.dumps({"id": "a", "text": "Ông Tám nói", "entities": [
-        {"id": 1, "label": "PER", "start_offset": 0, "end_offset": 7},
-        {"id": 2, "label": "ORG", "start_offset": 4, "end_offset": 11},
-        {"id": 3, "label": "PERSON", "start_offset": 0, "end_offset": 3}]}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "text": "Ông Tám nói",
+                "entities": [
+                    {"id": 1, "label": "PER", "start_offset": 0, "end_offset": 7},
+                    {"id": 2, "label": "ORG", "start_offset": 4, "end_offset": 11},
+                    {"id": 3, "label": "PERSON", "start_offset": 0, "end_offset": 3},
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -174,11 +185,27 @@ def test_cli_train_rejects_invalid_corpus_listing_every_problem(tmp_path, capsys
 
 def test_cli_extract_with_workers_keeps_order(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
-    source.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Ông Tám số {i} phát biểu tại xã."}) + "\n"
-                              for i in range(7)) + "{broken\n", encoding="utf-8")
+    source.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": f"Ông Tám số {i} phát biểu tại xã."}) + "\n" for i in range(7))
+        + "{broken\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
-    code, _, _ = _run(capsys, "extract", "--input-jsonl", str(source), "--model", TINY, "-o", str(out), "--quiet",
-                      "--workers", "2", "--batch-size", "3")
+    code, _, _ = _run(
+        capsys,
+        "extract",
+        "--input-jsonl",
+        str(source),
+        "--model",
+        TINY,
+        "-o",
+        str(out),
+        "--quiet",
+        "--workers",
+        "2",
+        "--batch-size",
+        "3",
+    )
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert code == 0 and [r["id"] for r in lines] == [*(f"d{i}" for i in range(7)), "line-8"]
     assert "error" in lines[-1] and all("entities" in r for r in lines[:-1])

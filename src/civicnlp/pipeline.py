@@ -33,8 +33,27 @@ def bundled_model_path(name: str = DEFAULT_MODEL) -> Path:
 
 
 # ANNOTATION.md §1: a body's type word alone is a generic class or an anaphor, never an ORG.
-BARE_HEADS = frozenset({"ubnd", "hđnd", "hội", "sở", "bộ", "ban", "cục", "phòng", "trung tâm", "công ty",
-                        "văn phòng", "thanh tra", "cảnh sát", "đơn vị", "ngành", "chi cục", "hiệp hội"})
+BARE_HEADS = frozenset(
+    {
+        "ubnd",
+        "hđnd",
+        "hội",
+        "sở",
+        "bộ",
+        "ban",
+        "cục",
+        "phòng",
+        "trung tâm",
+        "công ty",
+        "văn phòng",
+        "thanh tra",
+        "cảnh sát",
+        "đơn vị",
+        "ngành",
+        "chi cục",
+        "hiệp hội",
+    }
+)
 
 
 # Two names, places or dates are never written side by side with only a space between them.

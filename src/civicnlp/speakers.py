@@ -26,9 +26,22 @@ from civicnlp.schema import Document, Span
 from civicnlp.text import sentences
 
 FEATURES = (
-    "bias", "rule", "same_sentence", "before_cue", "after_cue", "after_statement", "sentence_distance",
-    "log_char_distance", "subject", "speaking_sentence", "has_title", "credit", "directive", "rule_person_body",
-    "log_between", "person",
+    "bias",
+    "rule",
+    "same_sentence",
+    "before_cue",
+    "after_cue",
+    "after_statement",
+    "sentence_distance",
+    "log_char_distance",
+    "subject",
+    "speaking_sentence",
+    "has_title",
+    "credit",
+    "directive",
+    "rule_person_body",
+    "log_between",
+    "person",
 )
 WINDOW_BEFORE = 3
 
@@ -43,14 +56,15 @@ def _candidates(doc: Document, linked: Document) -> list[tuple[Span, list[tuple[
     rule = {(r.head, r.tail) for r in linked.relations if r.type == "REPORTED_BY"}
     titled = {r.head for r in linked.relations if r.type == "HOLDS"}
     body_of_title = {r.head: r.tail for r in linked.relations if r.type == "IN_ORG"}
-    person_bodies = {(r.head, body_of_title[r.tail]) for r in linked.relations
-                     if r.type == "HOLDS" and r.tail in body_of_title}
+    person_bodies = {
+        (r.head, body_of_title[r.tail]) for r in linked.relations if r.type == "HOLDS" and r.tail in body_of_title
+    }
     out = []
     for st in doc.statements:
         k = max(0, bisect.bisect_right(starts, st.start) - 1)
         lo = bounds[max(0, k - WINDOW_BEFORE)][0]
         hi = bounds[min(len(bounds) - 1, k + 1)][1]
-        s_start, s_end = bounds[k]
+        s_start = bounds[k][0]
         frame = text[s_start : st.start]
         cues = list(_CUE.finditer(frame))
         cut = s_start + cues[-1].end() if cues else st.start
@@ -63,16 +77,31 @@ def _candidates(doc: Document, linked: Document) -> list[tuple[Span, list[tuple[
             mk = max(0, bisect.bisect_right(starts, m.start) - 1)
             same = mk == k
             ms, me = bounds[mk]
-            first = next((e for e in doc.entities if ms <= e.start < me and e.label in ("PER", "POSITION", "ORG")), None)
-            between = sum(1 for x in mentions if x.label == m.label and min(m.end, st.start) <= x.start < max(m.start, st.start))
-            f = np.array([
-                1.0, float((st.id, m.id) in rule), float(same), float(same and m.start < cut and m.end <= st.start),
-                float(same and cut <= m.start < st.start), float(m.start >= st.end), abs(mk - k) / WINDOW_BEFORE,
-                math.log1p(abs(m.start - st.start)) / 8, float(first is m and m.start - ms < 40),
-                float(_CUE.search(text[ms:me]) is not None), float(m.id in titled), float(_is_credit(text, m)),
-                float(st.label == "DIRECTIVE"), float(any((p, m.id) in person_bodies for p in rule_people)),
-                math.log1p(between), float(m.label == "PER"),
-            ], dtype=np.float64)
+            speakers = ("PER", "POSITION", "ORG")
+            first = next((e for e in doc.entities if ms <= e.start < me and e.label in speakers), None)
+            low, high = min(m.end, st.start), max(m.start, st.start)
+            between = sum(1 for x in mentions if x.label == m.label and low <= x.start < high)
+            f = np.array(
+                [
+                    1.0,
+                    float((st.id, m.id) in rule),
+                    float(same),
+                    float(same and m.start < cut and m.end <= st.start),
+                    float(same and cut <= m.start < st.start),
+                    float(m.start >= st.end),
+                    abs(mk - k) / WINDOW_BEFORE,
+                    math.log1p(abs(m.start - st.start)) / 8,
+                    float(first is m and m.start - ms < 40),
+                    float(_CUE.search(text[ms:me]) is not None),
+                    float(m.id in titled),
+                    float(_is_credit(text, m)),
+                    float(st.label == "DIRECTIVE"),
+                    float(any((p, m.id) in person_bodies for p in rule_people)),
+                    math.log1p(between),
+                    float(m.label == "PER"),
+                ],
+                dtype=np.float64,
+            )
             items.append((m, f))
         out.append((st, items))
     return out
@@ -124,7 +153,8 @@ class LearnedLinker(Linker):
         return cls(data["weights"], threshold=data.get("threshold", 0.5))
 
     def save(self, path: str | Path) -> None:
-        data = {"features": FEATURES, "threshold": self.threshold, "weights": {k: v.tolist() for k, v in self.weights.items()}}
+        weights = {k: v.tolist() for k, v in self.weights.items()}
+        data = {"features": FEATURES, "threshold": self.threshold, "weights": weights}
         Path(path).write_text(json.dumps(data, indent=2), encoding="utf-8")
 
     def link(self, doc: Document) -> Document:
