@@ -44,6 +44,16 @@ def _corpus_split(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus_convert(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from civicnlp.formats import convert
+
+    count = convert(Path(args.source), Path(args.target))
+    print(f"converted {count} document(s): {args.source} -> {args.target}")
+    return 0
+
+
 def _pretrain(args: argparse.Namespace) -> int:
     from civicnlp.pretrain import PretrainConfig, prepare_data, pretrain
 
@@ -171,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     split.add_argument("--test", type=float, default=0.1)
     split.add_argument("--seed", type=int, default=13)
     split.set_defaults(run=_corpus_split)
+    conv = corpus_commands.add_parser(
+        "convert", help="between JSONL/markup, Label Studio (.ls.json), spaCy DocBin (.spacy) and CoNLL (.conll)"
+    )
+    conv.add_argument("source")
+    conv.add_argument("target")
+    conv.set_defaults(run=_corpus_convert)
 
     pre = commands.add_parser("pretrain", help="train the tokenizer and MLM-pretrain the encoder")
     pre.add_argument("--config", required=True, help="JSON file of PretrainConfig options")

@@ -119,7 +119,7 @@ class Extractor:
         from civicnlp.relations import Linker
 
         path = Path(path) if path is not None else bundled_model_path()
-        return cls(Tagger.from_pretrained(path), Linker.from_pretrained(path))
+        return cls(Tagger.from_pretrained(path, quantize=True), Linker.from_pretrained(path))
 
     def __call__(self, text: str, *, published: str | None = None, id: str = "doc") -> Document:
         meta = {"published": published} if published else {}
@@ -141,7 +141,7 @@ class Extractor:
 
     def _run(self, batch: list[tuple[str, str, dict[str, Any]]]) -> list[Document]:
         norms = [normalize(text) for _, text, _ in batch]
-        predicted = self.tagger.predict(norms, batch_size=self.batch_size)
+        predicted = self.tagger.predict(norms)
         docs = []
         for (doc_id, _, meta), norm, spans in zip(batch, norms, predicted, strict=True):
             doc = build_document(doc_id, norm, spans, meta=meta)

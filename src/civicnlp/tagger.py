@@ -164,6 +164,21 @@ def merge_statements(
     return long_enough
 
 
+def quantized(model: Any) -> Any:
+    """The model with int8 dynamic-quantized linear layers (CPU); the float model if torch lacks it."""
+    import warnings
+
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.ao's eager quantization is deprecated in favour of torchao
+            return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    except (AttributeError, RuntimeError, ImportError) as exc:
+        warnings.warn(f"civicnlp: int8 quantization unavailable ({exc}); using float32", stacklevel=2)
+        return model
+
+
 # -- windows ---------------------------------------------------------------------------------
 def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
     """Overlapping ``[start, end)`` piece windows covering ``length`` pieces; linear in length."""
@@ -192,8 +207,21 @@ class Encoded:
 class Tagger:
     """Loads a token-classification model and turns texts into entity and statement spans."""
 
-    def __init__(self, model: Any, tokenizer: Any, *, max_length: int = 256, overlap: int = 96) -> None:
-        self.model = model.eval()
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        max_length: int = 256,
+        overlap: int = 32,
+        quantize: bool = False,
+        window_batch: int = 1,
+    ) -> None:
+        self.float_model = model.eval()
+        # int8 dynamic quantization of the linear layers roughly doubles CPU speed at no measured cost in F1
+        # (model card); one window per forward pass keeps every result independent of the other inputs.
+        self.model = quantized(self.float_model) if quantize else self.float_model
+        self.window_batch = window_batch
         self.tokenizer = tokenizer
         self.word_level = is_word_level(tokenizer)
         self.max_length = min(max_length, getattr(model.config, "max_position_embeddings", 514) - 4)
@@ -225,7 +253,7 @@ class Tagger:
         return cls(model, tokenizer, **options)
 
     def save_pretrained(self, path: str | Path) -> None:
-        self.model.save_pretrained(str(path))
+        self.float_model.save_pretrained(str(path))
         self.tokenizer.save_pretrained(str(path))
 
     # -- encoding ---------------------------------------------------------------------------
@@ -255,10 +283,13 @@ class Tagger:
         return {"input_ids": ids, "attention_mask": mask}
 
     # -- prediction -------------------------------------------------------------------------
-    def predict(self, docs: Sequence[NormalizedText], *, batch_size: int = 16) -> list[list[tuple[str, int, int]]]:
+    def predict(
+        self, docs: Sequence[NormalizedText], *, batch_size: int | None = None
+    ) -> list[list[tuple[str, int, int]]]:
         """Spans ``(label, start, end)`` on each document's *normalized* text, both layers."""
         import torch
 
+        batch_size = batch_size or self.window_batch
         encoded = [self.encode(norm) for norm in docs]
         jobs = [(d, s, e) for d, enc in enumerate(encoded) for s, e in self.window_inputs(enc)]
         jobs.sort(key=lambda job: job[2] - job[1])  # similar lengths batch with little padding
