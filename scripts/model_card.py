@@ -94,6 +94,11 @@ statement BIO tags (DIFFICULTY, PROPOSAL, DIRECTIVE) — followed by civicnlp's 
 (rules; see `civicnlp.relations`). It loads with plain `transformers`
 (`AutoModelForTokenClassification`); `config.id2label` names both heads (`entity:B-PER` …).
 
+At inference `civicnlp.load()` quantizes the linear layers to int8 (PyTorch dynamic quantization)
+and runs one 256-piece window per forward pass with 32 pieces of overlap: about 2.5× faster on two
+CPU cores than float32 with the same F1 (within ±0.01 on these sets), and each document's result
+does not depend on what else is in the batch. The scores below are of that configuration.
+
 ## Training
 
 - **Data**: `corpora/civic-vi/train.jsonl` ({log["train_documents"]} training documents in all, counting
@@ -106,8 +111,8 @@ statement BIO tags (DIFFICULTY, PROPOSAL, DIRECTIVE) — followed by civicnlp's 
   Because real-dev chose the epoch, its figures below are slightly optimistic.
 - **Command**: `civicnlp train --config configs/train.json` (seed {config["seed"]}, lr {config["learning_rate"]},
   batch {config["batch_size"]}, windows of {config["max_length"]} pieces, O-tag loss weight {config["outside_weight"]}).
-- **Time and hardware**: {log["train_seconds"]:.0f} s on {platform.processor() or platform.machine()} CPU,
-  2 cores, torch CPU build.
+- **Time and hardware**: {log["train_seconds"]:.0f} s on a 2-core {platform.processor() or platform.machine()}
+  CPU (torch CPU build; the machine was also running other work, so this is an upper bound).
 
 ## Scores
 
