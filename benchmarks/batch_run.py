@@ -11,6 +11,7 @@ and checks that every id is in the output exactly once.  Results: ``benchmarks/b
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import signal
 import subprocess
@@ -45,8 +46,9 @@ def _watch(argv: list[str], out: Path, *, kill_after: float | None) -> list[dict
     samples = []
     while process.poll() is None:
         time.sleep(2)
-        samples.append({"seconds": round(time.time() - started, 1), "lines": _lines(out),
-                        "rss_mb": round(_rss_mb(process.pid), 1)})
+        samples.append(
+            {"seconds": round(time.time() - started, 1), "lines": _lines(out), "rss_mb": round(_rss_mb(process.pid), 1)}
+        )
         if kill_after is not None and time.time() - started > kill_after:
             process.send_signal(signal.SIGKILL)
             process.wait()
@@ -76,13 +78,21 @@ def main() -> None:
     second = _watch([*command, "--resume"], out, kill_after=None)
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     seconds = first[-1]["seconds"] + second[-1]["seconds"]
-    rates = [(b["lines"] - a["lines"]) / (b["seconds"] - a["seconds"]) for a, b in zip(second, second[1:])
-             if b["seconds"] > a["seconds"]]
+    rates = [
+        (b["lines"] - a["lines"]) / (b["seconds"] - a["seconds"])
+        for a, b in itertools.pairwise(second)
+        if b["seconds"] > a["seconds"]
+    ]
     result = {
-        "articles": args.articles, "characters": chars, "killed_after_seconds": first[-1]["seconds"],
-        "lines_before_kill": done_before, "output_ids": len(ids), "unique_ids": len(set(ids)),
+        "articles": args.articles,
+        "characters": chars,
+        "killed_after_seconds": first[-1]["seconds"],
+        "lines_before_kill": done_before,
+        "output_ids": len(ids),
+        "unique_ids": len(set(ids)),
         "all_ids_once": sorted(ids) == [f"a{i:05d}" for i in range(args.articles)],
-        "total_seconds": round(seconds, 1), "chars_per_second": round(chars / seconds),
+        "total_seconds": round(seconds, 1),
+        "chars_per_second": round(chars / seconds),
         "articles_per_second_p10_p50_p90": [round(float(x), 1) for x in _percentiles(rates)],
         "peak_rss_mb": max(s["rss_mb"] for s in first + second),
         "rss_mb_first_last": [second[0]["rss_mb"], second[-2]["rss_mb"] if len(second) > 1 else second[0]["rss_mb"]],

@@ -22,8 +22,9 @@ def local_ray():
 def test_ray_data_map_batches_with_actor(local_ray, seed_doc):
     from civicnlp.ray_data import CivicExtractor
 
-    items = [{"id": f"a{i}", "text": seed_doc.text[: 400 * (i + 1)], "meta": {"published": "2025-03-11"}}
-             for i in range(5)] + [{"id": "bad", "text": "", "meta": {}}]
+    items = [
+        {"id": f"a{i}", "text": seed_doc.text[: 400 * (i + 1)], "meta": {"published": "2025-03-11"}} for i in range(5)
+    ] + [{"id": "bad", "text": "", "meta": {}}]
     ds = ray.data.from_items(items)
     rows = ds.map_batches(CivicExtractor, fn_constructor_kwargs={"model": TINY}, concurrency=1, batch_size=2).take_all()
     assert sorted(r["id"] for r in rows) == sorted(i["id"] for i in items)
