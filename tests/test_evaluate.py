@@ -9,18 +9,30 @@ TEXT = "Ông Ngô Chí Cường, Bí thư Tỉnh ủy, đề nghị tăng cườ
 
 
 def _gold() -> Document:
+    # offsets checked against TEXT by test_evaluate_fixture_offsets_match_their_words
     doc = Document("a", TEXT, meta={"published": "2025-03-11"})
-    per = doc.add_span("PER", 4, 16)  # Ngô Chí Cường
-    doc.add_span("POSITION", 18, 24)  # Bí thư
-    doc.add_span("ORG", 25, 33)  # Tỉnh ủy
-    org = doc.add_span("ORG", 65, 82)  # Hội Nông dân tỉnh
-    d1 = doc.add_span("DIRECTIVE", 43, 63)  # tăng cường kiểm tra
-    d2 = doc.add_span("DIFFICULTY", 92, 111)  # giá phân bón tăng
+    per = doc.add_span("PER", 4, 17)  # Ngô Chí Cường
+    doc.add_span("POSITION", 19, 25)  # Bí thư
+    doc.add_span("ORG", 26, 33)  # Tỉnh ủy
+    org = doc.add_span("ORG", 64, 81)  # Hội Nông dân tỉnh
+    d1 = doc.add_span("DIRECTIVE", 43, 62)  # tăng cường kiểm tra
+    d2 = doc.add_span("DIFFICULTY", 91, 108)  # giá phân bón tăng
     doc.add_relation("REPORTED_BY", d1.id, per.id)
     doc.add_relation("REPORTED_BY", d2.id, org.id)
     doc.add_relation("HOLDS", per.id, 2)
     doc.add_relation("IN_ORG", 2, 3)
     return doc
+
+
+def test_evaluate_fixture_offsets_match_their_words():
+    assert [s.text for s in _gold().spans] == [
+        "Ngô Chí Cường",
+        "Bí thư",
+        "Tỉnh ủy",
+        "Hội Nông dân tỉnh",
+        "tăng cường kiểm tra",
+        "giá phân bón tăng",
+    ]
 
 
 def test_evaluate_perfect_prediction_scores_one():
@@ -32,10 +44,10 @@ def test_evaluate_perfect_prediction_scores_one():
 
 def test_evaluate_hand_computed_entities():
     pred = Document("a", TEXT)
-    pred.add_span("PER", 4, 16)  # correct
-    pred.add_span("POSITION", 18, 33)  # wrong boundary
-    pred.add_span("ORG", 65, 82)  # correct
-    pred.add_span("LOC", 25, 33)  # wrong label
+    pred.add_span("PER", 4, 17)  # correct
+    pred.add_span("POSITION", 19, 33)  # wrong boundary
+    pred.add_span("ORG", 64, 81)  # correct
+    pred.add_span("LOC", 26, 33)  # wrong label
     ent = evaluate([_gold()], [pred])["entities"]
     # tp 2, predicted 4, gold 4 -> P = R = F1 = 0.5
     assert (ent["micro"]["precision"], ent["micro"]["recall"], ent["micro"]["f1"]) == (0.5, 0.5, 0.5)
@@ -44,8 +56,8 @@ def test_evaluate_hand_computed_entities():
 
 def test_evaluate_statement_overlap_threshold_and_label():
     pred = Document("a", TEXT)
-    pred.add_span("DIRECTIVE", 43, 58)  # overlap 15/20 = 0.75 -> match
-    pred.add_span("PROPOSAL", 92, 111)  # right place, wrong label -> no match
+    pred.add_span("DIRECTIVE", 43, 58)  # overlap 15/19 = 0.79 -> match
+    pred.add_span("PROPOSAL", 91, 108)  # right place, wrong label -> no match
     st = evaluate([_gold()], [pred])["statements"]
     assert st["micro"]["tp"] == 1 and st["micro"]["precision"] == 0.5 and st["micro"]["recall"] == 0.5
 
@@ -61,7 +73,7 @@ def test_evaluate_links_compare_names_not_mentions():
     gold = _gold()
     pred = _gold()
     # the prediction links the directive to a short mention "Cường" of the same person
-    short = pred.add_span("PER", 12, 16)
+    short = pred.add_span("PER", 12, 17)
     pred.relations = [r for r in pred.relations if not (r.type == "REPORTED_BY" and r.tail == 1)]
     pred.add_relation("REPORTED_BY", 5, short.id)
     assert evaluate([gold], [pred])["speaker_links"]["f1"] == 1.0

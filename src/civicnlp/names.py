@@ -6,7 +6,7 @@ and reports group speakers by them.
 
 >>> from civicnlp.schema import Document
 >>> doc = Document("a", "Ông Ngô Chí Cường nói. Ông Cường đề nghị.")
->>> full, short = doc.add_span("PER", 4, 16), doc.add_span("PER", 26, 31)
+>>> full, short = doc.add_span("PER", 4, 17), doc.add_span("PER", 27, 32)
 >>> canonical_names(doc)[short.id]
 'ngô chí cường'
 """

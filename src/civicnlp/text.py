@@ -4,7 +4,7 @@ Models see NFC text with one tone-mark placement ("hòa", "ủy"); users get spa
 text exactly as they gave it.  :func:`normalize` returns both and the map between them.
 
 >>> norm = normalize("Chủ tịch Hội Nông dân hoà giải")
->>> norm.text[-7:]
+>>> norm.text[-8:]
 'hòa giải'
 >>> [t.text for t in tokenize("Ngày 22/8/2024, ông Tám phát biểu.")]
 ['Ngày', '22/8/2024', ',', 'ông', 'Tám', 'phát', 'biểu', '.']
