@@ -9,6 +9,7 @@ loss and perplexity in ``pretrain_log.json``.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -165,7 +166,7 @@ def pretrain(config: PretrainConfig, *, resume: bool = False) -> dict[str, Any]:
         torch.set_rng_state(state["rng"])
     generator = torch.Generator(device=device).manual_seed(config.seed + step)
     train_blocks = train_blocks.to(device).long()
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else _nullcontext()
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else contextlib.nullcontext()
     budget = config.max_minutes * 60
     clock = time.time() - spent
     last_save = time.time()
@@ -303,11 +304,3 @@ def _save_checkpoint(path: Path, model: Any, optimizer: Any, step: int, seconds:
     state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step, "seconds": seconds}
     state["rng"] = torch.get_rng_state()
     torch.save(state, path)
-
-
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
