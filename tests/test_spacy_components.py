@@ -44,3 +44,12 @@ def test_spacy_displacy_renders_entities_and_statements(seed_doc):
     doc = to_spacy(blank()(seed_doc.text), seed_doc)
     assert "Ngô Chí Cường" in render(doc, style="ent", jupyter=False)
     assert "DIFFICULTY" in render(doc, style="span", jupyter=False)
+
+
+def test_spacy_pipe_matches_single_calls(seed_doc):
+    nlp = blank()
+    nlp.add_pipe("civic_ner", config={"model": TINY, "batch_size": 2})
+    texts = [seed_doc.text[:600], seed_doc.text[600:1500], seed_doc.text[1500:2000]]
+    piped = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+    single = [[(e.start_char, e.end_char, e.label_) for e in nlp(t).ents] for t in texts]
+    assert piped == single and any(piped)

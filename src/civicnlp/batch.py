@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from civicnlp.corpus import iter_jsonl_records
 from civicnlp.errors import CivicError
+from civicnlp.pipeline import chunks
 from civicnlp.schema import Document
 
 FORMATS = ("jsonl", "json", "csv", "html")
@@ -80,13 +81,7 @@ def items_from_jsonl(path: str | Path) -> Iterator[Item]:
 
 def extract_items(extractor: Any, items: Iterable[Item], *, batch_size: int = 16) -> Iterator[Document | Item]:
     """Documents in input order; failed items come back as themselves, with their error set."""
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= batch_size:
-            yield from _run(extractor, batch)
-            batch = []
-    if batch:
+    for batch in chunks(items, batch_size):
         yield from _run(extractor, batch)
 
 
@@ -116,18 +111,8 @@ def extract_parallel(
     threads = max(1, (os.cpu_count() or 1) // workers)
     context = multiprocessing.get_context("spawn")
 
-    def batches() -> Iterator[list[Item]]:
-        batch: list[Item] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
     with context.Pool(workers, initializer=_init_worker, initargs=(model, threads)) as pool:
-        for results in pool.imap(_work, batches()):
+        for results in pool.imap(_work, chunks(items, batch_size)):
             yield from results
 
 

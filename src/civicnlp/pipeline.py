@@ -23,6 +23,18 @@ DEFAULT_MODEL = "civic-tagger-small"
 MAX_CHARS = 5_000_000  # one article; longer input is refused with a clear error, not truncated
 
 
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of at most ``size`` items, read lazily (``itertools.batched`` is 3.12+)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def bundled_model_path(name: str = DEFAULT_MODEL) -> Path:
     """Where the bundled model lives: inside the installed package, or ``models/`` of a checkout."""
     here = Path(__file__).resolve().parent
@@ -129,14 +141,8 @@ class Extractor:
         self, items: Iterable[str | dict[str, Any] | Document], *, batch_size: int | None = None
     ) -> Iterator[Document]:
         """Extract from many texts lazily; each item is a string, a record ``{id, text, meta}`` or a Document."""
-        size = batch_size or self.batch_size
-        batch: list[tuple[str, str, dict[str, Any]]] = []
-        for number, item in enumerate(items):
-            batch.append(_as_input(item, number))
-            if len(batch) >= size:
-                yield from self._run(batch)
-                batch = []
-        if batch:
+        inputs = (_as_input(item, number) for number, item in enumerate(items))
+        for batch in chunks(inputs, batch_size or self.batch_size):
             yield from self._run(batch)
 
     def _run(self, batch: list[tuple[str, str, dict[str, Any]]]) -> list[Document]:

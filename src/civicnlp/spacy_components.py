@@ -120,12 +120,15 @@ class CivicNER:
         return self._extractor
 
     def __call__(self, doc: Doc) -> Doc:
-        published = doc.user_data.get("published")
-        return to_spacy(doc, self.extractor(doc.text, published=published))
+        return to_spacy(doc, self.extractor(doc.text, published=_meta(doc).get("published")))
 
-    def pipe(self, docs: Any, *, batch_size: int = 16) -> Any:
-        for doc in docs:
-            yield self(doc)
+    def pipe(self, docs: Any, *, batch_size: int | None = None) -> Any:
+        from civicnlp.pipeline import chunks
+
+        for batch in chunks(docs, batch_size or self.batch_size):
+            records = [{"id": str(i), "text": d.text, "meta": _meta(d)} for i, d in enumerate(batch)]
+            for doc, civic in zip(batch, self.extractor.pipe(records), strict=True):
+                yield to_spacy(doc, civic)
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
         self.extractor.tagger.save_pretrained(path)
@@ -134,6 +137,11 @@ class CivicNER:
         self.model_path = str(path)
         self._extractor = None
         return self
+
+
+def _meta(doc: Doc) -> dict[str, Any]:
+    published = doc.user_data.get("published")  # set it to fill in missing years of dates
+    return {"published": published} if published else {}
 
 
 class CivicRelations:

@@ -51,7 +51,12 @@ def _candidates(doc: Document, linked: Document) -> list[tuple[Span, list[tuple[
     text = doc.text
     bounds = sentences(text)
     starts = [b[0] for b in bounds]
-    mentions = [s for s in doc.entities if s.label in ("PER", "ORG")]
+    entities = doc.entities  # sorted once: the property sorts on every access
+    mentions = [s for s in entities if s.label in ("PER", "ORG")]
+    subject_of: dict[int, Span] = {}  # sentence index -> its first PER/POSITION/ORG
+    for e in entities:
+        if e.label in ("PER", "POSITION", "ORG"):
+            subject_of.setdefault(max(0, bisect.bisect_right(starts, e.start) - 1), e)
     m_starts = [m.start for m in mentions]
     rule = {(r.head, r.tail) for r in linked.relations if r.type == "REPORTED_BY"}
     titled = {r.head for r in linked.relations if r.type == "HOLDS"}
@@ -77,8 +82,7 @@ def _candidates(doc: Document, linked: Document) -> list[tuple[Span, list[tuple[
             mk = max(0, bisect.bisect_right(starts, m.start) - 1)
             same = mk == k
             ms, me = bounds[mk]
-            speakers = ("PER", "POSITION", "ORG")
-            first = next((e for e in doc.entities if ms <= e.start < me and e.label in speakers), None)
+            first = subject_of.get(mk)
             low, high = min(m.end, st.start), max(m.start, st.start)
             between = sum(1 for x in mentions if x.label == m.label and low <= x.start < high)
             f = np.array(
