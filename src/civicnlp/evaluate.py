@@ -112,14 +112,15 @@ def evaluate(gold_docs: Iterable[Document], pred_docs: Iterable[Document]) -> di
             g = {(s.start, s.end) for s in gold.spans if s.label == label}
             p = {(s.start, s.end) for s in pred.spans if s.label == label}
             score.add(len(g & p), len(p), len(g))
-        matched = match_statements(gold.statements, pred.statements)
+        gold_statements, pred_statements = gold.statements, pred.statements  # each property sorts
+        matched = match_statements(gold_statements, pred_statements)
+        pred_labels = {s.id: s.label for s in pred_statements}
         for label, score in per_statement.items():
-            pred_labels = {s.id: s.label for s in pred.statements}
             hits = sum(1 for pid in matched if pred_labels[pid] == label)
             score.add(
-                hits, sum(s.label == label for s in pred.statements), sum(s.label == label for s in gold.statements)
+                hits, sum(s.label == label for s in pred_statements), sum(s.label == label for s in gold_statements)
             )
-        gold_key = {s.id: s.id for s in gold.statements}
+        gold_key = {s.id: s.id for s in gold_statements}
         for label, score in (("PER", speaker), ("ORG", org)):
             g = _links(gold, label, gold_key)
             p = _links(pred, label, matched)
